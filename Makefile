@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything else is set up by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export ISOC_DATA_DIR ?= $(CURDIR)/var
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_STAFF_EMAIL := staff@demo.isoc.example
+DEMO_STAFF_PASSWORD := isoc-demo-staff
+
+.PHONY: run test install install-test migrate demo lint clean e2e unit bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+migrate: install
+	$(BIN)/isoc migrate
+
+demo: migrate
+	$(BIN)/isoc demo
+	ISOC_STAFF_PASSWORD=$(DEMO_STAFF_PASSWORD) $(BIN)/isoc createstaff $(DEMO_STAFF_EMAIL) --admin --first-name Demo --last-name Staff
+
+run: demo
+	@echo ""
+	@echo "  isoc is starting on http://$(HOST):$(PORT)/"
+	@echo "  demo staff login: $(DEMO_STAFF_EMAIL) / $(DEMO_STAFF_PASSWORD)  (admin at http://$(HOST):$(PORT)/admin/)"
+	@echo ""
+	$(BIN)/isoc serve --host $(HOST) --port $(PORT)
+
+# Tests use their own data folder so they never touch the one `make run` serves.
+test: install-test
+	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+unit: install-test
+	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -m 'not e2e' $(PYTEST_ARGS)
+
+e2e: install-test
+	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+
+bench: install-test
+	$(BIN)/python bench/web.py
+
+clean:
+	rm -rf $(VENV) var

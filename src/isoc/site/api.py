@@ -1,0 +1,60 @@
+"""The versioned JSON API: one NinjaAPI, routers from each app, one error shape."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from isoc.members.api import router as members_router
+from isoc.members.api import TokenAuth
+from isoc.members.services import RuleViolation
+
+api = NinjaAPI(
+    title="isoc API",
+    version="1",
+    description="The Internet Society's community and Pulse data. Every list is paginated; "
+    "errors have the shape {detail, errors: [{field, message}]}.",
+    urls_namespace="api-1",
+    docs_url="/docs",
+    auth=None,
+)
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "data")]
+        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
+    return api.create_response(request, error_body("Invalid input.", errors), status=422)
+
+
+@api.exception_handler(RuleViolation)
+def on_rule_violation(request, exc: RuleViolation):
+    return api.create_response(
+        request, error_body(exc.message, [{"field": exc.field, "message": exc.message}] if exc.field else []), status=409
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(request, error_body("Authentication required."), status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body(str(exc.message)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("Not found."), status=404)
+
+
+api.add_router("/", members_router)
+__all__ = ["api", "TokenAuth"]

@@ -1,0 +1,169 @@
+"""The ``isoc`` command line. Every command works on the database named by the
+environment (see the README), and long work shows a progress bar."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
+                  rich_markup_mode="rich")
+token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+console = Console(stderr=True)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoc.site.settings")
+    import django
+
+    django.setup()
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None):
+    """A Rich progress bar; yields a function to call once per unit of work."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=False, disable=not console.is_terminal and "ISOC_PROGRESS" not in os.environ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(n: int = 1, total: int | None = None) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.advance(task, n)
+
+        yield advance
+
+
+def _manage(*args: str) -> None:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables (and seed tiers, dues and roles)."""
+    _manage("migrate", "--noinput")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (gunicorn).")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
+    dev: Annotated[bool, typer.Option("--dev", help="Django's auto-reloading development server instead.")] = False,
+) -> None:
+    """Serve the site (gunicorn; --dev for the auto-reloading development server)."""
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEBUG:
+        call_command("collectstatic", "--noinput", verbosity=0)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    console.print(f"isoc serving on [bold]{url}[/bold] (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+    if dev:
+        call_command("runserver", f"{host}:{port}", "--noreload" if not sys.stdin.isatty() else "--skip-checks")
+        return
+    from gunicorn.app.base import BaseApplication
+
+    from isoc.site.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", "-" if settings.DEBUG else None)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(help="How many demo people.")] = 5000,
+    organizations: Annotated[int, typer.Option(help="How many demo organization members.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 2026,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete existing demo data first.")] = False,
+) -> None:
+    """Generate demo data (marked as demo). Does nothing if demo data exists, unless --reset."""
+    setup_django()
+    from isoc.members import demo as demo_data
+
+    with progress_bar("Generating demo data", people + organizations) as advance:
+        report = demo_data.generate(people=people, organizations=organizations, seed=seed, reset=reset, progress=advance)
+    console.print(str(report))
+
+
+@app.command()
+def createstaff(
+    email: Annotated[str, typer.Argument(help="Email address (the login).")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="ISOC_STAFF_PASSWORD", help="Password (prompted when omitted).")],
+    admin: Annotated[bool, typer.Option("--admin", help="Administrator (all permissions) rather than secretariat staff.")] = False,
+    first_name: str = "",
+    last_name: str = "",
+) -> None:
+    """Create a secretariat staff account (or update its password and role)."""
+    setup_django()
+    from isoc.members.accounts import create_staff, StaffError
+
+    try:
+        person, created = create_staff(email, password, administrator=admin, first_name=first_name, last_name=last_name)
+    except StaffError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"{'Created' if created else 'Updated'} {'administrator' if admin else 'staff'} account {person.email}")
+
+
+@app.command()
+def lapse(
+    commit: Annotated[bool, typer.Option("--commit/--dry-run", help="Apply the changes (default) or only report them.")] = True,
+) -> None:
+    """Lapse memberships whose paid time has ended; queue renewal reminders (30 and 7 days)."""
+    setup_django()
+    from isoc.members.services import lapse_due
+
+    with progress_bar("Checking memberships", None) as advance:
+        report = lapse_due(commit=commit, progress=advance)
+    prefix = "" if commit else "(dry run) would have: "
+    console.print(prefix + str(report))
+
+
+@token_app.command("create")
+def token_create(
+    email: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+) -> None:
+    """Make an API token; the key is printed once."""
+    setup_django()
+    from isoc.members.models import Person
+    from isoc.members.tokens import create_token
+
+    person = Person.objects.filter(email__iexact=email, is_active=True).first()
+    if person is None:
+        console.print(f"[red]error:[/red] no active account with email {email!r}")
+        raise typer.Exit(2)
+    _, key = create_token(person, name)
+    typer.echo(key)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from isoc.site import views
+from isoc.site.api import api
+
+admin.site.site_header = "Internet Society secretariat"
+admin.site.site_title = "isoc admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("isoc.members.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.ISOC_BENCH:
+    urlpatterns.append(path("_bench/bare", views.bare))

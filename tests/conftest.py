@@ -1,0 +1,59 @@
+"""Shared fixtures: people in each role, signed-in clients, and the shared data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real test data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
+def make_person(email: str, *, staff: bool = False, admin: bool = False, **fields):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
+
+    from isoc.members.models import Person
+
+    person = Person.objects.create_user(email=email, password=PASSWORD, is_staff=staff or admin,
+                                        is_superuser=admin, **fields)
+    EmailAddress.objects.create(user=person, email=email, verified=True, primary=True)
+    person.groups.add(Group.objects.get(name="member"))
+    if staff:
+        person.groups.add(Group.objects.get(name="staff"))
+    return person
+
+
+@pytest.fixture
+def person(db):
+    return make_person("ada@example.org", first_name="Ada", last_name="Lovelace", country="GB")
+
+
+@pytest.fixture
+def other_person(db):
+    return make_person("grace@example.org", first_name="Grace", last_name="Hopper", country="US")
+
+
+@pytest.fixture
+def staff(db):
+    return make_person("secretariat@example.org", staff=True, first_name="Sam", last_name="Staff")
+
+
+@pytest.fixture
+def member_client(client, person):
+    client.force_login(person)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
