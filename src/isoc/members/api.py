@@ -1,6 +1,5 @@
 """Members API: ``me``, ``members`` (staff only) and ``organizations`` (public)."""
 
-from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
@@ -11,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import HttpBearer, django_auth
 
 from isoc.members import models as m
 from isoc.members import queries, services
