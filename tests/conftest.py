@@ -10,6 +10,20 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Roles, tiers and dues exist in every test that uses the database, also after a
+    transactional test has emptied the tables (which undoes migration 0002's seed)."""
+    marker = request.node.get_closest_marker("django_db")
+    wants_db = marker is not None or {"db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
+    if not wants_db or request.node.get_closest_marker("no_seed"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from isoc.members.seed import seed
+
+    seed()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
