@@ -6,8 +6,8 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from isoc.members.api import router as members_router
 from isoc.members.api import TokenAuth
+from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
 
 api = NinjaAPI(

@@ -119,7 +119,7 @@ def createstaff(
 ) -> None:
     """Create a secretariat staff account (or update its password and role)."""
     setup_django()
-    from isoc.members.accounts import create_staff, StaffError
+    from isoc.members.accounts import StaffError, create_staff
 
     try:
         person, created = create_staff(email, password, administrator=admin, first_name=first_name, last_name=last_name)
