@@ -128,6 +128,10 @@ AXES_USERNAME_CALLABLE = "isoc.members.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
+# axes owns per-address lockout. allauth's own per-address limit (5 failures in 5 minutes)
+# would otherwise answer the attempts after the lockout with a bare form error instead of
+# the lockout page; its per-client limit stays, against guessing across many addresses.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
