@@ -1,11 +1,12 @@
 """Members API: ``me``, ``members`` (staff only) and ``organizations`` (public)."""
 
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -18,6 +19,12 @@ from isoc.members.countries import COUNTRY_NAMES, country_name
 from isoc.members.tokens import person_for_key
 
 router = Router(tags=["members"])
+
+# Shapes of query and path values. Besides telling the caller what is wrong (422), they keep
+# NUL bytes away from the database: PostgreSQL refuses them in text with an error (a 500).
+NO_NUL = r"^[^\x00]*$"
+SLUG = r"^[-a-zA-Z0-9_]*$"
+COUNTRY_CODE = r"^[A-Za-z]{0,2}$"
 
 
 class TokenAuth(HttpBearer):
@@ -228,8 +235,8 @@ def change_membership(request, action: Literal["renew", "upgrade", "downgrade", 
 @paginate(Page)
 def members(
     request,
-    q: str = Query("", max_length=100),
-    country: str = Query("", max_length=2),
+    q: str = Query("", max_length=100, pattern=NO_NUL),
+    country: str = Query("", max_length=2, pattern=COUNTRY_CODE),
     category: Literal["", "global", "sustaining"] = "",
 ):
     _require_staff(request)
@@ -269,7 +276,9 @@ class _MemberRows:
         return rows
 
 
-@router.get("members/{int:person_id}", response=MeOut, auth=AUTH, summary="One person (staff only)")
+# A plain path parameter (not Django's int converter), so that a malformed id is a 422
+# in the API's error shape rather than the site's HTML 404.
+@router.get("members/{person_id}", response=MeOut, auth=AUTH, summary="One person (staff only)")
 def member(request, person_id: int):
     _require_staff(request)
     return _me(get_object_or_404(m.Person, pk=person_id))
@@ -285,7 +294,11 @@ def _org_out(org: m.Organization) -> dict:
 
 @router.get("organizations", response=list[OrganizationOut], summary="Organization members in good standing")
 @paginate(Page)
-def organizations(request, tier: str = Query("", max_length=50), country: str = Query("", max_length=2)):
+def organizations(
+    request,
+    tier: str = Query("", max_length=50, pattern=SLUG),
+    country: str = Query("", max_length=2, pattern=COUNTRY_CODE),
+):
     orgs = queries.active_organizations().order_by("-tier__rank", "legal_name")
     if tier:
         orgs = orgs.filter(tier__slug=tier)
@@ -303,4 +316,6 @@ class _OrgRows(_MemberRows):
 
 @router.get("organizations/{slug}", response=OrganizationOut, summary="One organization member")
 def organization(request, slug: str):
+    if not re.fullmatch(SLUG, slug):
+        raise Http404
     return _org_out(get_object_or_404(queries.active_organizations(), slug=slug))

@@ -60,7 +60,7 @@ class ProfileForm(forms.ModelForm):
 class OrganizationJoinForm(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
     tier = forms.ModelChoiceField(label=_("Tier"), queryset=m.OrganizationTier.objects.order_by("rank"), empty_label=None)
     description = forms.CharField(label=_("About the organization"), widget=forms.Textarea, required=False, max_length=2000)
 

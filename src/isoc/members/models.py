@@ -113,8 +113,9 @@ class DuesRate(models.Model):
         return f"{self.amount} {self.currency} from {self.effective_from:%Y-%m-%d}"
 
     @classmethod
-    def current(cls) -> DuesRate:
-        rate = cls.objects.filter(effective_from__lte=timezone.now()).first()
+    def current(cls, at: datetime | None = None) -> DuesRate:
+        """The rate in force at ``at`` (default: now)."""
+        rate = cls.objects.filter(effective_from__lte=at or timezone.now()).first()
         if rate is None:
             raise ValidationError(_("No sustaining dues rate is set; staff must set one."))
         return rate

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -279,7 +280,10 @@ def join(person: m.Person, category: str, *, actor: m.Person | None = None, at: 
 
 
 def _sustaining_term(membership: m.IndividualMembership, now: datetime, description: str) -> m.MembershipTerm:
-    rate = m.DuesRate.current()
+    try:
+        rate = m.DuesRate.current(now)
+    except ValidationError as exc:  # no rate in force: a refusal, not a server error
+        raise RuleViolation(exc.messages[0], code="no_dues_rate") from exc
     invoice = issue_invoice(
         person=membership.person,
         description=description,
@@ -347,7 +351,11 @@ def downgrade(membership: m.IndividualMembership, *, actor: m.Person | None = No
     if membership.terms.filter(category=Category.GLOBAL, starts_at__gt=now).exists():
         raise RuleViolation(_("A downgrade is already scheduled."), code="downgrade_pending")
     ends = [t.ends_at for t in membership.terms.filter(starts_at__isnull=False, category=Category.SUSTAINING)]
-    start = max(e for e in ends if e is not None)
+    start = max((e for e in ends if e is not None), default=None)
+    if start is None:  # an open-ended sustaining term (set up by staff): no year end to switch at
+        raise RuleViolation(
+            _("This sustaining membership has no end date; ask the secretariat to change it."), code="not_downgradable"
+        )
     term = m.MembershipTerm.objects.create(membership=membership, category=Category.GLOBAL, starts_at=start, created_at=now)
     _log(membership, "downgraded", actor, standing.status, standing.status, f"global from {start:%Y-%m-%d}")
     return term

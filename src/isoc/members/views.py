@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from isoc.members import forms, queries, services
 from isoc.members import models as m
 from isoc.members.countries import country_name
+from isoc.members.numbering import parse_number
 from isoc.members.tokens import create_token
 
 
@@ -30,6 +32,12 @@ def _apply(request, operation, *args, success: str, **kwargs):
     return result
 
 
+def _rate_in_force() -> m.DuesRate | None:
+    """The dues rate a member joining now is charged (a rate staff added for a later date
+    is not quoted before it applies)."""
+    return m.DuesRate.objects.filter(effective_from__lte=timezone.now()).first()
+
+
 @login_required
 def home(request):
     person = request.user
@@ -41,13 +49,13 @@ def home(request):
         "history": membership.events.all() if membership else [],
         "invoices": person.invoices.all()[:20],
         "organizations": person.organizations_managed.all(),
-        "rate": m.DuesRate.objects.first(),
+        "rate": _rate_in_force(),
     })
 
 
 @login_required
 def join(request):
-    form = forms.JoinForm(request.POST or None)
+    form = forms.JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.join(request.user, form.cleaned_data["category"], actor=request.user)
@@ -56,7 +64,7 @@ def join(request):
         else:
             messages.success(request, _("Welcome! Your membership is recorded."))
             return redirect("members:home")
-    return render(request, "members/join.html", {"form": form, "rate": m.DuesRate.objects.first()})
+    return render(request, "members/join.html", {"form": form, "rate": _rate_in_force()})
 
 
 @login_required
@@ -110,6 +118,10 @@ def revoke_token(request, pk: int):
 def directory(request):
     form = forms.DirectorySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
+    if not request.user.is_authenticated:
+        # Anonymous visitors see no names, and the count of a filtered search would tell
+        # them whether a named person is a member: they get the unfiltered total only.
+        filters = {}
     people = queries.directory(filters.get("q", ""), filters.get("country", ""), filters.get("category", ""))
     page = Paginator(people.only(
         "pk", "first_name", "last_name", "country", "city", "organization", "bio", "website",
@@ -163,7 +175,7 @@ def organization(request, slug: str):
 
 @login_required
 def organization_join(request):
-    form = forms.OrganizationJoinForm(request.POST or None)
+    form = forms.OrganizationJoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -212,6 +224,10 @@ def _may_see_invoice(user, invoice: m.Invoice) -> bool:
 
 @login_required
 def receipt(request, number: str):
+    try:
+        parse_number(number)  # a malformed number (e.g. with a NUL byte) is not found, not a server error
+    except ValueError:
+        raise Http404 from None
     invoice = get_object_or_404(m.Invoice.objects.select_related("person", "organization"), number=number)
     if not _may_see_invoice(request.user, invoice):
         raise Http404  # not 403: do not confirm that someone else's invoice exists
@@ -232,7 +248,7 @@ def export(request):
 
 @login_required
 def erase(request):
-    form = forms.EraseForm(request.POST or None)
+    form = forms.EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", _("That is not your password."))
