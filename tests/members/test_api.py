@@ -276,12 +276,13 @@ def test_every_endpoint_answers_every_4xx_in_the_one_error_shape(client, person,
     assert {403, 404, 422} <= set().union(*seen.values())
 
 
-def test_a_method_an_endpoint_does_not_have_is_refused(member_client):
-    """Django Ninja answers 405 itself, in plain text: the one 4xx outside the error
-    shape (it is produced before any of the API's exception handlers run)."""
+def test_a_method_an_endpoint_does_not_have_is_refused_in_the_error_shape(member_client, assert_error_shape):
+    """Django Ninja answers 405 itself, in plain text; a middleware gives it the shape."""
     response = member_client.delete("/api/v1/me")
     assert response.status_code == 405
     assert set(response["Allow"].split(", ")) == {"GET", "PATCH"}
+    assert_error_shape(response.json())
+    assert "DELETE" in response.json()["detail"]
 
 
 def test_timestamps_are_utc(member_client, person):
