@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "isoc.site.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "isoc.site.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -135,7 +136,11 @@ AXES_VERBOSE = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language is named in itself, as a reader looking for theirs expects.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("et", "Eesti")]
+LANGUAGE_COOKIE_NAME = "isoc_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from isoc.site import views
 from isoc.site.api import api
+from isoc.site.preferences import preferences
 
 admin.site.site_header = "Internet Society secretariat"
 admin.site.site_title = "isoc admin"
@@ -12,6 +13,7 @@ admin.site.site_title = "isoc admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("preferences/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("isoc.members.urls")),
     path("admin/", admin.site.urls),
