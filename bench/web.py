@@ -10,7 +10,9 @@ there once, starts ``isoc serve`` (gunicorn, gthread) with production settings
 checks that every endpoint answers 200 with the expected content, then loads each one
 with ``wrk`` and prints requests/s, latency percentiles and the ratio
 bare req/s ÷ endpoint req/s (how many bare requests one endpoint request costs). The
-bare view is measured first and last; the ratio uses the mean of the two.
+bare view is measured first and last in each round; the ratio uses the mean of the two.
+Several rounds (default 3) are run and medians reported, because on a shared machine
+the load changes while the benchmark runs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import platform
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -69,7 +72,31 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
-    ratio: float = 0.0
+    ratio: float = 0.0  # bare req/s of the same round ÷ this req/s
+
+
+@dataclass
+class Summary:
+    """One endpoint over all rounds: medians, totals, and the spread of the ratio."""
+
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    ratio: float
+    ratio_min: float
+    ratio_max: float
+
+    @classmethod
+    def of(cls, results: list[Result]) -> Summary:
+        med = statistics.median
+        ratios = [r.ratio for r in results]
+        return cls(results[0].name, med(r.requests_per_second for r in results), med(r.p50_ms for r in results),
+                   med(r.p95_ms for r in results), med(r.p99_ms for r in results), sum(r.requests for r in results),
+                   sum(r.errors for r in results), med(ratios), min(ratios), max(ratios))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -78,6 +105,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--organizations", type=int, default=200, help="demo organizations (default 200)")
     parser.add_argument("--seed", type=int, default=2026, help="demo seed (default 2026)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint (default 10)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (bare, endpoints, bare); medians are reported (default 3)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1: leave the CPUs to the server)")
@@ -274,13 +303,26 @@ def machine() -> dict[str, str]:
             "python": platform.python_version(), "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
-def table(results: list[Result]) -> str:
-    rows = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors | bare ÷ endpoint |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for r in results:
-        rows.append(f"| {r.name} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.p99_ms:.1f} "
-                    f"| {r.requests:,} | {r.errors} | {r.ratio:.1f} |")
+def table(summaries: list[Summary]) -> str:
+    rows = ["| endpoint | req/s | p50 ms | p95 ms | p99 ms | requests | errors | bare ÷ endpoint | (range) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in summaries:
+        rows.append(f"| {s.name} | {s.requests_per_second:,.0f} | {s.p50_ms:.1f} | {s.p95_ms:.1f} | {s.p99_ms:.1f} "
+                    f"| {s.requests:,} | {s.errors} | {s.ratio:.1f} | {s.ratio_min:.1f}–{s.ratio_max:.1f} |")
     return "\n".join(rows)
+
+
+def measure_round(args: argparse.Namespace, port: int, todo: list[Endpoint], cookie: str, lua: Path) -> list[Result]:
+    """Bare, every endpoint, bare again; ratios against the mean of the two bare rates,
+    so that a change in the machine's load during the round shows in both."""
+    bare = Endpoint("bare Django view", "/_bench/bare", False, "ok")
+    results = [run_wrk(args, port, bare, cookie, lua)]
+    results += [run_wrk(args, port, e, cookie, lua) for e in todo]
+    results.append(run_wrk(args, port, bare, cookie, lua))
+    anchor = (results[0].requests_per_second + results[-1].requests_per_second) / 2
+    for r in results:
+        r.ratio = anchor / r.requests_per_second if r.requests_per_second else float("inf")
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,20 +340,21 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     started = datetime.now(UTC)
     server = start_server(args, data_dir, port)
+    todo = endpoints(args)
+    rounds: list[list[Result]] = []
     try:
-        bare = Endpoint("bare Django view", "/_bench/bare", False, "ok")
-        todo = endpoints(args)
-        for endpoint in [bare, *todo]:
+        for endpoint in [Endpoint("bare Django view", "/_bench/bare", False, "ok"), *todo]:
             check(port, endpoint, cookie)
-        results = [run_wrk(args, port, bare, cookie, lua)]
-        results += [run_wrk(args, port, e, cookie, lua) for e in todo]
-        results.append(run_wrk(args, port, Endpoint("bare Django view (again)", bare.path, False, "ok"), cookie, lua))
+        for n in range(args.rounds):
+            print(f"round {n + 1} of {args.rounds} ...", flush=True)
+            rounds.append(measure_round(args, port, todo, cookie, lua))
     finally:
         stop_server(server)
     load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    anchor = (results[0].requests_per_second + results[-1].requests_per_second) / 2
-    for r in results:
-        r.ratio = anchor / r.requests_per_second if r.requests_per_second else float("inf")
+    by_name: dict[str, list[Result]] = {}
+    for result in (r for one in rounds for r in one):
+        by_name.setdefault(result.name, []).append(result)
+    summaries = [Summary.of(results) for results in by_name.values()]
     mode = "ISOC_DEBUG=1" if args.debug else "ISOC_DEBUG=0 (production settings; X-Forwarded-Proto: https)"
     database = args.database_url.split("@")[-1] if args.database_url else "SQLite (WAL) in the data folder"
     summary = (f"commit {args.commit}\n"
@@ -319,14 +362,16 @@ def main(argv: list[str] | None = None) -> int:
                f"Python {info['python']}; load average (1, 5, 15 min) before {info['load_before']}, after {load_after}\n"
                f"{args.people:,} demo people (seed {args.seed}); {database}; {mode}; gunicorn gthread "
                f"{args.workers} workers x {args.threads} threads; wrk -t{args.wrk_threads} -c{args.connections} "
-               f"-d{args.duration}s after {args.warmup}s warm-up; loopback\n")
-    print("\n" + summary + "\n" + table(results) + "\n")
-    print(f"bare ÷ endpoint uses the mean bare rate, {anchor:,.0f} req/s.")
+               f"-d{args.duration}s after {args.warmup}s warm-up; loopback; {args.rounds} rounds, medians shown\n")
+    print("\n" + summary + "\n" + table(summaries) + "\n")
+    print("bare ÷ endpoint: per round, the mean of that round's two bare rates ÷ the endpoint's rate; "
+          "the median and range over rounds.")
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "web-results.json").write_text(json.dumps(
         {"summary": summary, "args": {k: str(v) for k, v in vars(args).items()}, "machine": info,
-         "results": [asdict(r) for r in results]}, indent=2))
-    return 0 if all(r.errors == 0 for r in results) else 1
+         "summaries": [asdict(s) for s in summaries], "rounds": [[asdict(r) for r in one] for one in rounds]},
+        indent=2))
+    return 0 if all(s.errors == 0 for s in summaries) else 1
 
 
 if __name__ == "__main__":
