@@ -18,11 +18,11 @@ def test_organization_joins_at_gold_and_is_listed_once_paid(page, new_page):
 
     page.get_by_role("link", name="Register an organization as a member").click()
     expect(page.get_by_role("heading", name="Join as an organization")).to_be_visible()
-    expect(page.get_by_role("table", name="Tiers and annual fees")).to_contain_text("25000.00 USD")
+    expect(page.get_by_role("table", name="Tiers and annual fees")).to_contain_text("$25,000.00")
     page.get_by_label("Legal name").fill(ORG)
     page.get_by_label("Country").select_option(label="Rwanda")
     page.get_by_label("Website").fill("https://kix.example")
-    page.get_by_label("Tier").select_option(label="Gold")
+    page.get_by_label("Tier").select_option(label="Gold ($25,000.00)")
     page.get_by_role("button", name="Join").click()
 
     # The contact lands on the organization's page: pending until the first invoice is paid.
@@ -32,7 +32,7 @@ def test_organization_joins_at_gold_and_is_listed_once_paid(page, new_page):
     invoice = page.get_by_role("link", name=re.compile(r"^INV-"))
     expect(invoice).to_have_count(1)
     invoice_number = invoice.inner_text()
-    expect(page.get_by_role("listitem").filter(has=invoice)).to_contain_text("25000.00 USD (open)")
+    expect(page.get_by_role("listitem").filter(has=invoice)).to_contain_text("$25,000.00 (open)")
     org_url = page.url
 
     # Not public yet: the directory does not list it and its page is not found.

@@ -410,7 +410,7 @@ def test_the_join_page_quotes_the_rate_in_force_not_a_future_one(member_client, 
 
     m.DuesRate.objects.create(amount=Decimal("999.00"), currency="USD", effective_from=timezone.now() + timedelta(days=9))
     page = member_client.get("/members/join/").content.decode()
-    assert f"Sustaining dues are {dues} USD a year" in page and "999.00" not in page
+    assert f"Sustaining dues are ${dues:,.2f} a year" in page and "999.00" not in page
 
 
 def test_membership_buttons_on_the_home_page(member_client, person, pay):

@@ -13,10 +13,10 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from isoc.members import forms, services
 from isoc.members import models as m
+from isoc.site.translatable import translation_fieldsets, translations_admin_form
 
 
 @admin.action(description="Export selected as CSV")
@@ -269,8 +269,15 @@ class DuesRateAdmin(admin.ModelAdmin):
 
 @admin.register(m.OrganizationTier)
 class OrganizationTierAdmin(admin.ModelAdmin):
-    list_display = ["name", "rank", "annual_fee", "currency", "slug"]
+    list_display = ["name", "rank", "annual_fee", "currency", "slug", "missing_languages"]
     ordering = ["rank"]
+    form = translations_admin_form(m.OrganizationTier)
+    fieldsets = [(None, {"fields": ["slug", "name", "rank", "annual_fee", "currency", "description"]}),
+                 *translation_fieldsets(m.OrganizationTier)]
+
+    @admin.display(description="translations missing")
+    def missing_languages(self, obj):
+        return ", ".join(sorted({code for code, _field in obj.missing_translations()})) or "none"
 
 
 class ContactInline(admin.TabularInline):
@@ -294,6 +301,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     inlines = [ContactInline, OrganizationTermInline]
     actions = [export_csv]
     csv_fields = ["legal_name", "slug", "country", "website", "tier", "status_now", "created_at", "is_demo"]
+    form = translations_admin_form(m.Organization)
+    fieldsets = [(None, {"fields": ["legal_name", "slug", "country", "website", "tier", "description", "cancelled_at"]}),
+                 *translation_fieldsets(m.Organization)]
 
     @admin.display(description="status")
     def status_now(self, obj):

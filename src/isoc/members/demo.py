@@ -45,6 +45,7 @@ from django.db.models import (
     DateTimeField,
     DecimalField,
     Field,
+    JSONField,
     Model,
     Q,
     QuerySet,
@@ -940,7 +941,7 @@ class _Writer:
     @staticmethod
     def _preparer(f: Field) -> Callable[[Any], Any] | None:
         # Only values the database driver cannot take as they are need Django's help.
-        if isinstance(f, DateTimeField | DateField | DecimalField):
+        if isinstance(f, DateTimeField | DateField | DecimalField | JSONField):
             return lambda value: None if value is None else f.get_db_prep_save(value, connection)
         return None
 

@@ -57,11 +57,20 @@ class ProfileForm(forms.ModelForm):
         return super().save(commit)
 
 
+class TierChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: m.OrganizationTier) -> str:
+        from django.utils.translation import get_language
+
+        from isoc.site.l10n import money
+
+        return f"{obj.localized('name', get_language())} ({money(obj.annual_fee, obj.currency, get_language())})"
+
+
 class OrganizationJoinForm(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
-    tier = forms.ModelChoiceField(label=_("Tier"), queryset=m.OrganizationTier.objects.order_by("rank"), empty_label=None)
+    tier = TierChoiceField(label=_("Tier"), queryset=m.OrganizationTier.objects.order_by("rank"), empty_label=None)
     description = forms.CharField(label=_("About the organization"), widget=forms.Textarea, required=False, max_length=2000)
 
 

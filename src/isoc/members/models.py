@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isoc.members import status as core
 from isoc.members.countries import COUNTRY_CHOICES, CURRENCY_CHOICES
+from isoc.site.translatable import Translatable
 
 ZERO = Decimal("0.00")
 
@@ -356,9 +357,11 @@ class RenewalReminder(models.Model):
 # --- organization membership -----------------------------------------------------------
 
 
-class OrganizationTier(models.Model):
+class OrganizationTier(Translatable):
     """The six organization tiers. Staff rename them and change fees; ``rank`` orders
     them (1 = lowest)."""
+
+    translatable = ("name", "description")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
@@ -374,7 +377,8 @@ class OrganizationTier(models.Model):
         return self.name
 
 
-class Organization(models.Model):
+class Organization(Translatable):
+    translatable = ("description",)
     legal_name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     country = models.CharField(max_length=2, choices=COUNTRY_CHOICES)

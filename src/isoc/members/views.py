@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from isoc.members import forms, queries, services
 from isoc.members import models as m
-from isoc.members.countries import country_name
+from isoc.site.l10n import country_name
 from isoc.members.numbering import parse_number
 from isoc.members.tokens import create_token
 
@@ -146,7 +147,7 @@ def _directory_row(person: m.Person, viewer) -> dict:
     for f in m.DIRECTORY_FIELDS:
         if f in shown:
             value = getattr(person, f)
-            row[f] = country_name(value) if f == "country" and value else value
+            row[f] = country_name(value, get_language()) if f == "country" and value else value
     return row
 
 
@@ -169,7 +170,6 @@ def organization(request, slug: str):
         "invoices": org.invoices.all() if manager else [],
         "edit_form": forms.OrganizationEditForm(instance=org) if manager else None,
         "contact_form": forms.AddContactForm() if manager else None,
-        "country": country_name(org.country),
     })
 
 
