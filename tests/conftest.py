@@ -11,6 +11,16 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached counts and lockouts must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """Roles, tiers and dues exist in every test that uses the database, also after a
     transactional test has emptied the tables (which undoes migration 0002's seed)."""

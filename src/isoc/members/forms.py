@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from isoc.members import models as m
 from isoc.members.countries import COUNTRY_CHOICES
+from isoc.members.labels import DIRECTORY_FIELD
 from isoc.members.status import Category
+from isoc.site.widgets import CountrySelect
 
 BLANK_COUNTRY = [("", _("Choose a country"))]
 
@@ -18,7 +20,8 @@ class SignupForm(forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES, required=False,
+                                widget=CountrySelect(blank_label=_("Choose a country")))
 
     def signup(self, request, user):  # called by allauth
         pass
@@ -38,11 +41,12 @@ class JoinForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     directory_fields = forms.MultipleChoiceField(
         label=_("Show these in the directory"),
-        choices=[(f, _(f.title())) for f in m.DIRECTORY_FIELDS],
+        choices=[(f, DIRECTORY_FIELD[f]) for f in m.DIRECTORY_FIELDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES, required=False,
+                                widget=CountrySelect(blank_label=_("Choose a country")))
 
     class Meta:
         model = m.Person
@@ -68,7 +72,8 @@ class TierChoiceField(forms.ModelChoiceField):
 
 class OrganizationJoinForm(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES)
+    country = forms.ChoiceField(label=_("Country"), choices=BLANK_COUNTRY + COUNTRY_CHOICES,
+                                widget=CountrySelect(blank_label=_("Choose a country")))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
     tier = TierChoiceField(label=_("Tier"), queryset=m.OrganizationTier.objects.order_by("rank"), empty_label=None)
     description = forms.CharField(label=_("About the organization"), widget=forms.Textarea, required=False, max_length=2000)
@@ -78,6 +83,7 @@ class OrganizationEditForm(forms.ModelForm):
     class Meta:
         model = m.Organization
         fields = ["website", "description"]
+        labels = {"website": _("Website"), "description": _("About the organization")}
 
 
 class AddContactForm(forms.Form):
@@ -96,7 +102,8 @@ class RecordPaymentForm(forms.Form):
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Any country"))] + COUNTRY_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", _("Any country"))] + COUNTRY_CHOICES, required=False,
+                                widget=CountrySelect(blank_label=_("Any country")))
     category = forms.ChoiceField(
         label=_("Category"),
         choices=[("", _("Any category")), ("global", _("Global")), ("sustaining", _("Sustaining"))],
