@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -226,7 +227,7 @@ def join(request, payload: JoinIn):
 def change_membership(request, action: Literal["renew", "upgrade", "downgrade", "cancel"]):
     membership = request.user.current_membership()
     if membership is None:
-        raise services.RuleViolation("You have no current membership.", code="no_membership")
+        raise services.RuleViolation(gettext("You have no current membership."), code="no_membership")
     getattr(services, action)(membership, actor=request.user)
     return _me(request.user)
 

@@ -67,7 +67,7 @@ class Person(AbstractUser):
     preferred_language = models.CharField(max_length=10, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
-    is_demo = models.BooleanField(default=False, editable=False, help_text="Generated demo data.")
+    is_demo = models.BooleanField(default=False, editable=False, help_text=_("Generated demo data."))
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -225,7 +225,7 @@ class Payment(AppendOnly):
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     received_at = models.DateTimeField(default=timezone.now)
     provider = models.CharField(max_length=40)
-    reference = models.CharField(max_length=200, help_text="Bank or provider reference.")
+    reference = models.CharField(max_length=200, help_text=_("Bank or provider reference."))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

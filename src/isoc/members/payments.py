@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isoc.members import models as m
+from isoc.site.l10n import money
 
 
 class PaymentProvider(Protocol):
@@ -24,9 +26,9 @@ class BankTransfer:
 
     def instructions(self, invoice: m.Invoice) -> str:
         return _(
-            "Pay %(amount)s %(currency)s by bank transfer to the Internet Society, quoting "
-            "%(number)s as the reference. Your membership starts when the secretariat records the payment."
-        ) % {"amount": invoice.amount, "currency": invoice.currency, "number": invoice.number}
+            "Pay %(amount)s by bank transfer to the Internet Society, quoting %(number)s as the "
+            "reference. Your membership starts when the secretariat records the payment."
+        ) % {"amount": money(invoice.balance(), invoice.currency, get_language()), "number": invoice.number}
 
 
 PROVIDERS: dict[str, PaymentProvider] = {BankTransfer.name: BankTransfer()}

@@ -17,11 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isoc.members import models as m
+from isoc.members.labels import label
 from isoc.members.numbering import format_number
 from isoc.members.status import Category, Status
+from isoc.site.l10n import money
 
 TERM_LENGTH = timedelta(days=365)
 PAYMENT_DUE = timedelta(days=30)
@@ -114,14 +117,15 @@ def record_payment(
     if state != "open":
         raise RuleViolation(
             _("Invoice %(n)s is %(state)s; no payment can be recorded against it.")
-            % {"n": invoice.number, "state": _(state)},
+            % {"n": invoice.number, "state": label("invoice_state", state)},
             "invoice",
             code="invoice_closed",
         )
     if value > invoice.balance():
         raise RuleViolation(
             _("%(v)s is more than the %(b)s still due on %(n)s.")
-            % {"v": value, "b": invoice.balance(), "n": invoice.number},
+            % {"v": money(value, invoice.currency, get_language()),
+               "b": money(invoice.balance(), invoice.currency, get_language()), "n": invoice.number},
             "amount",
         )
     at = received_at or timezone.now()
@@ -266,7 +270,7 @@ def join(person: m.Person, category: str, *, actor: m.Person | None = None, at: 
         status = current.status(now)
         raise RuleViolation(
             _("You already have a membership (status: %(status)s); renew, upgrade or cancel it instead.")
-            % {"status": _(status or "")},
+            % {"status": label("status", status)},
             "category",
             code="already_member",
         )
@@ -492,7 +496,7 @@ def join_organization(
         is_demo=is_demo,
     )
     m.OrganizationContact.objects.create(organization=org, person=contact)
-    _organization_term(org, tier, now, _("Organization membership, %(tier)s tier, first year") % {"tier": tier.name})
+    _organization_term(org, tier, now, _("Organization membership, %(tier)s tier, first year") % {"tier": tier.localized("name", get_language()).text})
     m.OrganizationEvent.objects.create(organization=org, actor=contact, kind="joined", note=f"tier {tier.slug}")
     return org
 
@@ -513,7 +517,7 @@ def renew_organization(org: m.Organization, *, tier: m.OrganizationTier | None =
         raise RuleViolation(_("A renewal is already awaiting payment."), code="renewal_pending")
     now = timezone.now()
     tier = tier or org.tier
-    term = _organization_term(org, tier, now, _("Organization membership, %(tier)s tier, renewal") % {"tier": tier.name})
+    term = _organization_term(org, tier, now, _("Organization membership, %(tier)s tier, renewal") % {"tier": tier.localized("name", get_language()).text})
     m.OrganizationEvent.objects.create(organization=org, actor=actor, kind="renewal_invoiced", note=term.invoice.number)
     return term
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,8 @@ app = typer.Typer(help="isoc: the Internet Society's community and Pulse platfor
                   rich_markup_mode="rich")
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+i18n_app = typer.Typer(help="Translations: extract messages, compile and check the catalogs.", no_args_is_help=True)
+app.add_typer(i18n_app, name="i18n")
 console = Console(stderr=True)
 
 
@@ -159,6 +162,69 @@ def token_create(
         raise typer.Exit(2)
     _, key = create_token(person, name)
     typer.echo(key)
+
+
+# --- translations (Python only: no GNU gettext, no Django setup) ------------------------
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+SourceOption = Annotated[Path, typer.Option("--source", help="The package's source folder.", hidden=True)]
+LocaleOption = Annotated[Path, typer.Option("--locale", help="The folder of the catalogs.", hidden=True)]
+
+
+@i18n_app.command("extract")
+def i18n_extract(
+    language: Annotated[list[str], typer.Option("--language", help="Also start a catalog for this language code.")] = [],  # noqa: B006
+    source: SourceOption = PACKAGE_ROOT,
+    locale: LocaleOption = PACKAGE_ROOT / "locale",
+) -> None:
+    """Update the .po catalogs from the templates and code: new messages are added
+    untranslated, messages gone from the source are dropped; translations are kept."""
+    from isoc.site import i18n_catalogs as catalogs
+
+    reports = catalogs.update_catalogs(source, locale, language)
+    if not reports:
+        console.print(f"[red]error:[/red] no catalogs under {locale}; start one with --language")
+        raise typer.Exit(2)
+    for report in reports:
+        state = "updated" if report.changed else "unchanged"
+        typer.echo(f"{report.language}: {state}, {len(report.added)} new, {len(report.obsolete)} obsolete")
+        for k in report.added:
+            typer.echo(f"  + {catalogs.describe(k)}")
+        for k in report.obsolete:
+            typer.echo(f"  - {catalogs.describe(k)}")
+
+
+@i18n_app.command("compile")
+def i18n_compile(locale: LocaleOption = PACKAGE_ROOT / "locale") -> None:
+    """Compile each .po catalog into the .mo file Django reads."""
+    from isoc.site import i18n_catalogs as catalogs
+
+    for path in catalogs.compile_catalogs(locale):
+        typer.echo(f"wrote {path}")
+
+
+@i18n_app.command("check")
+def i18n_check(
+    source: SourceOption = PACKAGE_ROOT,
+    locale: LocaleOption = PACKAGE_ROOT / "locale",
+    language: Annotated[list[str], typer.Option("--language", help="A language that must have a catalog.")] = [],  # noqa: B006
+) -> None:
+    """Fail (exit 1), naming the messages, when a catalog is out of date with the source,
+    has untranslated or fuzzy entries, or its .mo does not match it."""
+    from isoc.site import i18n_catalogs as catalogs
+
+    problems = catalogs.check_catalogs(source, locale, language)
+    if not catalogs.languages_in(locale) and not language:
+        console.print(f"[red]error:[/red] no catalogs under {locale}")
+        raise typer.Exit(2)
+    # Plain lines on stdout, one per problem, never wrapped: they are read and grepped.
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"{len(problems)} problem(s): translate in the .po files; `isoc i18n extract` "
+                   "updates them from the source, `isoc i18n compile` writes the .mo.")
+        raise typer.Exit(1)
+    typer.echo(f"catalogs up to date: {', '.join(catalogs.languages_in(locale))}")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
@@ -23,7 +23,7 @@ def locale(code: str | None) -> Locale:
     """The Babel locale for a Django language code ("fr", "pt-br"); English if unknown."""
     try:
         return Locale.parse((code or DEFAULT_LOCALE).replace("-", "_"))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnknownLocaleError):
         return Locale.parse(DEFAULT_LOCALE)
 
 

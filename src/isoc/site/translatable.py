@@ -56,7 +56,7 @@ class Translatable(models.Model):
             for code, _name in settings.LANGUAGES
             if code != SOURCE_LANGUAGE
             for f in self.translatable
-            if getattr(self, f) and not ((self.translations or {}).get(code) or {}).get(f)
+            if getattr(self, f) and not (((self.translations or {}).get(code) or {}).get(f) or "").strip()
         ]
 
 
