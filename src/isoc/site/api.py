@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
+from isoc.pulse.api import router as pulse_router
+from isoc.shutdowns.api import router as shutdowns_router
 
 api = NinjaAPI(
     title="isoc API",
@@ -57,4 +59,6 @@ def on_not_found(request, exc):
 
 
 api.add_router("/", members_router)
+api.add_router("/pulse/", pulse_router)
+api.add_router("/pulse/shutdowns/", shutdowns_router)
 __all__ = ["api", "TokenAuth"]

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "ninja",
     "isoc.site.apps.SiteConfig",
     "isoc.members",
+    "isoc.pulse",
+    "isoc.shutdowns",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("preferences/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("isoc.members.urls")),
+    path("pulse/", include("isoc.pulse.urls")),
+    path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

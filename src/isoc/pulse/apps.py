@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PulseConfig(AppConfig):
+    name = "isoc.pulse"
+    label = "pulse"
+    verbose_name = "Pulse"
