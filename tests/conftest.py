@@ -22,7 +22,7 @@ def _empty_cache():
 
 @pytest.fixture(autouse=True)
 def reference_data(request):
-    """Roles, tiers and dues exist in every test that uses the database, also after a
+    """Roles, tiers, dues and the countries with their regions exist in every test that uses the database, also after a
     transactional test has emptied the tables (which undoes migration 0002's seed)."""
     marker = request.node.get_closest_marker("django_db")
     wants_db = marker is not None or {"db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
@@ -30,8 +30,10 @@ def reference_data(request):
         return
     request.getfixturevalue("_django_db_helper")
     from isoc.members.seed import seed
+    from isoc.pulse.seed import seed_countries
 
     seed()
+    seed_countries()
 
 
 @pytest.fixture
