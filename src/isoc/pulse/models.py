@@ -151,6 +151,9 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["indicator", "country", "year"])]
 
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.country_id} {self.year}: {self.value}"
+
 
 class Story(Translatable):
     """A data-driven story written by staff, reviewed by another before it is published.
@@ -196,3 +199,6 @@ class StoryEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.from_state or '-'} → {self.to_state}"

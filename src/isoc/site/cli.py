@@ -146,6 +146,40 @@ def lapse(
     console.print(prefix + str(report))
 
 
+@app.command("import")
+def import_(
+    name: Annotated[str, typer.Argument(help="The importer: worldbank, keepiton, ioda-outages, …")],
+    files: Annotated[list[Path], typer.Argument(help="Files to import, each on its own (atomic per file).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report; store nothing.")] = False,
+    option: Annotated[list[str], typer.Option("--option", "-o", help="KEY=VALUE for the importer, e.g. indicator=SP.POP.TOTL.")] = [],  # noqa: B006
+) -> None:
+    """Import files with a registered importer: same file again changes nothing; a malformed
+    file is rejected naming the row and field, with nothing stored; skipped rows are listed."""
+    setup_django()
+    from isoc.pulse.importing import discover, get_importer, import_file
+
+    discover()
+    options = dict(o.split("=", 1) for o in option if "=" in o)
+    try:
+        importer = get_importer(name, **options)
+    except KeyError as exc:
+        console.print(f"[red]error:[/red] {exc.args[0]}")
+        raise typer.Exit(2) from exc
+    results = []
+    with progress_bar(f"Importing with {name}", len(files)) as advance:
+        for path in files:
+            results.append(import_file(importer, path, dry_run=dry_run))
+            advance()
+    for result in results:
+        typer.echo(("(dry run) " if dry_run else "") + result.summary())
+        for skip in result.skipped[:50]:
+            typer.echo(f"  skipped {skip}")
+        if len(result.skipped) > 50:
+            typer.echo(f"  … and {len(result.skipped) - 50} more skipped rows (all in the import run's report)")
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
 @token_app.command("create")
 def token_create(
     email: Annotated[str, typer.Argument(help="Whose token.")],
