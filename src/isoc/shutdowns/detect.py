@@ -136,6 +136,8 @@ def to_seconds(timestamps) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if np.issubdtype(t.dtype, np.datetime64):
         return t.astype("datetime64[s]").astype(np.int64)
+    if np.issubdtype(t.dtype, np.integer):
+        return t.astype(np.int64, copy=False)
     t = t.astype(np.float64)
     return np.round(t).astype(np.int64)
 
@@ -151,18 +153,22 @@ def regularize(timestamps, values, step: int | None = None) -> tuple[int, int, n
     v = np.asarray(values, dtype=np.float64).ravel()
     if t.shape != v.shape:
         raise ValueError(f"timestamps ({t.size}) and values ({v.size}) differ in length")
-    keep = np.isfinite(v) | np.isnan(v)  # everything; non-finite becomes NaN below
-    t, v = t[keep], np.where(np.isfinite(v[keep]), v[keep], np.nan)
     if t.size == 0:
         return 0, int(step or 300), np.zeros(0)
-    order = np.argsort(t, kind="stable")
-    t, v = t[order], v[order]
-    if step is None:
+    d = np.diff(t)
+    if not (d >= 0).all():
+        order = np.argsort(t, kind="stable")
+        t, v = t[order], v[order]
         d = np.diff(t)
-        d = d[d > 0]
-        step = int(np.median(d)) if d.size else 300
+    if not np.isfinite(v).all():
+        v = np.where(np.isfinite(v), v, np.nan)
+    if step is None:
+        pos = d[d > 0]
+        step = int(np.median(pos)) if pos.size else 300
     step = max(1, int(step))
     t0 = int(t[0])
+    if (d == step).all():
+        return t0, step, v.copy()  # already a regular grid: the common case
     span = int(t[-1]) - t0
     limit = max(10 * t.size, 1_000_000)
     if span // step + 1 > limit:
