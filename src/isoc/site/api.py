@@ -11,6 +11,7 @@ from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
 from isoc.pulse.api import router as pulse_router
 from isoc.shutdowns.api import router as shutdowns_router
+from isoc.shutdowns.api_charts import router as shutdown_charts_router
 
 api = NinjaAPI(
     title="isoc API",
@@ -61,4 +62,5 @@ def on_not_found(request, exc):
 api.add_router("/", members_router)
 api.add_router("/pulse/", pulse_router)
 api.add_router("/pulse/shutdowns/", shutdowns_router)
+api.add_router("/pulse/shutdowns/", shutdown_charts_router)
 __all__ = ["api", "TokenAuth"]
