@@ -79,3 +79,7 @@ class IodaOutagesImporter(_EventsImporter):
 
     def parse(self, path: Path) -> Parsed:
         return _parsed(path, ioda.parse)
+
+
+# RIPE Atlas connection logs → probe-connectivity signals (``isoc import atlas-disco``).
+from isoc.shutdowns import atlas  # noqa: E402,F401
