@@ -109,6 +109,11 @@ def demo(
     with progress_bar("Generating demo data", people + organizations) as advance:
         report = demo_data.generate(people=people, organizations=organizations, seed=seed, reset=reset, progress=advance)
     console.print(str(report))
+    from isoc.shutdowns.demo_signals import generate_demo_signals
+
+    shutdowns = generate_demo_signals(days=30, seed=seed)
+    console.print(f"Shutdown demo: {shutdowns['signals']} signals ({shutdowns['points']:,} points), "
+                  f"{shutdowns['events']} events with injected outages")
 
 
 @app.command()
