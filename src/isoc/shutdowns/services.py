@@ -217,3 +217,32 @@ def _merge(other: ShutdownEvent, *, into: ShutdownEvent, note: str) -> bool:
                                  note=f"Merged event #{other.pk} ({other.starts_at:%Y-%m-%d %H:%M}): {note}"[:500])
     other.delete()
     return True
+
+
+# --- inputs of the cost model -----------------------------------------------------------
+
+GDP_INDICATOR = "NY.GDP.MKTP.CD"
+DIGITAL_SHARE_INDICATOR = "ISOC.DIGITAL.SHARE"  # a country's Internet economy share (0–1), when imported
+
+
+def _latest_value(indicator: str, country: str, year: int):
+    from isoc.pulse.models import IndicatorValue
+
+    return (IndicatorValue.objects.filter(indicator=indicator, country_id=country, year__lte=year)
+            .select_related("dataset").order_by("-year", "-dataset__retrieved_at").first())
+
+
+def cost_inputs_for(country: str, year: int) -> dict:
+    """The cost model's inputs from imported data: GDP (World Bank, current US$) of the
+    year or the latest before it, and a digital economy share if one was imported.
+    Missing data give None, never an invented figure."""
+    from isoc.shutdowns.cost import Input
+
+    out: dict = {"gdp": None, "digital_share": None}
+    gdp = _latest_value(GDP_INDICATOR, country, year)
+    if gdp is not None:
+        out["gdp"] = Input("GDP (current US$)", gdp.value, gdp.dataset.slug, gdp.year)
+    share = _latest_value(DIGITAL_SHARE_INDICATOR, country, year)
+    if share is not None:
+        out["digital_share"] = Input("Internet economy share", share.value, share.dataset.slug, share.year)
+    return out
