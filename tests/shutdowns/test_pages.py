@@ -290,3 +290,39 @@ def test_country_page_shows_latest_signal(client, with_signal):
     (view,) = r.context["signals"]
     assert not view.chart.empty
     assert "Latest signals" in r.content.decode()
+
+
+# --- cost and the Pulse country panel ----------------------------------------------------
+
+
+def test_event_page_shows_the_cost_estimate_with_its_inputs(client, events):
+    pytest.importorskip("isoc.shutdowns.cost")
+    from isoc.pulse.models import IndicatorValue
+    from isoc.shutdowns.services import GDP_INDICATOR
+
+    source = DataSource.objects.create(slug="worldbank", name="World Bank", publisher="World Bank", licence="CC BY 4.0")
+    wdi = Dataset.objects.create(source=source, slug="wb-gdp", title="World Bank GDP (current US$)",
+                                 kind=Dataset.Kind.INDICATOR, origin="gdp.csv", importer="worldbank", importer_version="1")
+    IndicatorValue.objects.create(dataset=wdi, indicator=GDP_INDICATOR, country_id="IR", year=2022, value=365e9)
+    e = events["ir"]  # national, full network, 72 hours
+    r = client.get(f"/pulse/shutdowns/events/{e.pk}/")
+    body = text(r)
+    # 365e9 / 365 × 5 % × 1.0 × 1.0 × 3 days
+    assert "$150,000,000.00" in body
+    assert "Inputs of the estimate" in body and 'href="/pulse/datasets/wb-gdp/"' in body
+    assert 'href="/pulse/shutdowns/methodology/"' in body
+    # without GDP there is no figure, and the page says why
+    r = client.get(f"/pulse/shutdowns/events/{events['et'].pk}/")
+    assert "No estimate" in text(r)
+
+
+def test_pulse_country_page_has_the_shutdowns_panel(client, events):
+    panels = pytest.importorskip("isoc.pulse.country_panels")
+    r = client.get("/pulse/countries/in/")
+    assert r.status_code == 200
+    found = [p for p in r.context["panels"] if p.slug == "shutdowns"]
+    assert found, [p.slug for p in r.context["panels"]]
+    html = found[0].html
+    assert f'href="/pulse/shutdowns/events/{events["in23"].pk}/"' in html
+    assert 'href="/pulse/shutdowns/countries/in/"' in html
+    assert panels is not None

@@ -129,6 +129,11 @@ MAP_BINS: list[tuple[int, str, str]] = [  # (at least, fill, label text colour)
 ]
 
 
+# The map stops above Antarctica (it starts at y=608 of 699): no population to cut off,
+# and the map gains an eighth of its height for the rest.
+MAP_HEIGHT = 600
+
+
 def map_bin(count: int) -> tuple[int, str, str]:
     return next(b for b in reversed(MAP_BINS) if count >= b[0])
 
@@ -245,7 +250,7 @@ def overview(request):
         "total": page.paginator.count,
         "query": query,
         "map": world_map(counts_by_country(in_period), lang, link),
-        "map_size": (worldmap_points.WIDTH, worldmap_points.HEIGHT),
+        "map_size": (worldmap_points.WIDTH, MAP_HEIGHT),
         "legend": map_legend(),
         "year_chart": timechart.bar_chart([(str(y), n) for y, n in by_year], width=640, height=200),
         "year_rows": [(y, n, [by_year_type.get(y, {}).get(t, 0) for t in ShutdownType.values]) for y, n in by_year],
@@ -348,17 +353,21 @@ def estimate_cost(event: ShutdownEvent):
     return None
 
 
-def cost_inputs(estimate) -> list[tuple[str, str]]:
-    """The estimate's inputs as (name, value) for display, whatever its shape."""
+def cost_inputs(estimate) -> list[dict]:
+    """The estimate's inputs for display: name, value, where it came from (linked when it
+    is a dataset of ours) and its year."""
     if estimate is None:
         return []
-    inputs = getattr(estimate, "inputs", None)
-    if isinstance(inputs, dict):
-        return [(str(k), str(v)) for k, v in inputs.items()]
-    if isinstance(inputs, list | tuple):
-        return [(str(getattr(i, "name", i[0] if isinstance(i, tuple) else i)),
-                 str(getattr(i, "value", i[1] if isinstance(i, tuple) else ""))) for i in inputs]
-    return []
+    from isoc.pulse.models import Dataset
+
+    rows = []
+    for item in getattr(estimate, "inputs", ()) or ():
+        source = str(getattr(item, "source", ""))
+        dataset = Dataset.objects.filter(slug=source).first() if source else None
+        rows.append({"name": getattr(item, "name", ""), "value": getattr(item, "value", ""),
+                     "source": dataset.title if dataset else source, "url": dataset_url(dataset) if dataset else "",
+                     "year": getattr(item, "year", None)})
+    return rows
 
 
 def methodology_url() -> str:
