@@ -162,6 +162,7 @@ class Story(Translatable):
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in-review", _("In review")
+        APPROVED = "approved", _("Approved, not yet published")
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -169,7 +170,7 @@ class Story(Translatable):
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=300)
     summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(help_text="Markdown. Embed a figure with {{ dataset:SLUG }} or {{ chart:SLUG?country=XX }}.")
+    body = models.TextField(help_text="Markdown. Embed a live figure with {{ dataset:SLUG }} or {{ indicator:CODE?country=XX }}.")
     topic = models.CharField(max_length=40, default="shutdowns")
     countries = models.ManyToManyField(Country, blank=True, related_name="stories")
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)

@@ -9,9 +9,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from isoc.pulse import country_panels, opendata, queries
+from isoc.pulse import country_panels, figures, opendata, queries
 from isoc.pulse.api import download_links
 from isoc.pulse.models import Country, Dataset, Region, Story
 
@@ -73,7 +74,9 @@ def story(request, slug: str):
     story = get_object_or_404(Story, slug=slug)
     if story.state != Story.State.PUBLISHED and not request.user.is_staff:
         raise Http404
-    return render(request, "pulse/story.html", {"story": story})
+    # Figures follow the body's language: they are rendered from the data, not stored.
+    body = story.localized("body", getattr(request, "LANGUAGE_CODE", None))
+    return render(request, "pulse/story.html", {"story": story, "body": mark_safe(figures.render_story_body(body.text))})  # noqa: S308 - sanitized by nh3
 
 
 
