@@ -132,3 +132,10 @@ def test_country_panels_registry(client, db):
         country_panels.unregister(panel)
     assert "Test panel" in ke and "<p>panel body 41 KE</p>" in ke
     assert "Test panel" not in fr
+
+
+@pytest.mark.parametrize("url", ["/api/v1/pulse/datasets/a%00b", "/api/v1/pulse/countries/%00",
+                                 "/pulse/datasets/a%00b/", "/pulse/countries/%00/", "/pulse/countries/k%00/",
+                                 "/pulse/stories/?country=%00&topic=%00x"])
+def test_nul_bytes_are_refused_not_errors(client, db, url):
+    assert client.get(url).status_code in (200, 404, 422)

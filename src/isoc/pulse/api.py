@@ -9,7 +9,7 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from isoc.pulse import opendata, queries
@@ -171,7 +171,7 @@ def countries(request: HttpRequest, region: str = Query("", max_length=80, patte
 
 
 @router.get("/countries/{code}", response=CountryDetailOut, url_name="pulse_country")
-def country(request: HttpRequest, code: str):
+def country(request: HttpRequest, code: str = Path(..., max_length=2, pattern=COUNTRY_CODE)):
     """One country, with its population and GDP series and the dataset each comes from."""
     return country_detail(get_object_or_404(queries.countries(), code=code.upper()[:2]))
 
@@ -185,7 +185,7 @@ def datasets(request: HttpRequest, kind: str = Query("", max_length=20, pattern=
 
 
 @router.get("/datasets/{slug}", response=DatasetDetailOut, url_name="pulse_dataset")
-def dataset(request: HttpRequest, slug: str):
+def dataset(request: HttpRequest, slug: str = Path(..., max_length=120, pattern=SLUG)):
     """One dataset: provenance, its last 20 import runs (with skipped rows and why), download links."""
     try:
         return queries.dataset_with_runs(slug)
@@ -197,7 +197,8 @@ def dataset(request: HttpRequest, slug: str):
 
 @router.get("/datasets/{slug}/download/{fmt}", url_name="pulse_dataset_download",
             openapi_extra={"responses": {200: {"description": "The dataset's rows as CSV, JSON or Parquet."}}})
-def download(request: HttpRequest, slug: str, fmt: Literal["csv", "json", "parquet"]):
+def download(request: HttpRequest, fmt: Literal["csv", "json", "parquet"],
+             slug: str = Path(..., max_length=120, pattern=SLUG)):
     """The dataset's rows as CSV, JSON (with provenance) or Parquet (provenance in the schema metadata)."""
     return download_response(get_object_or_404(Dataset.objects.select_related("source"), slug=slug), fmt)
 

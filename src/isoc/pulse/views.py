@@ -4,6 +4,8 @@ stories. Each page links to the API answer built from the same query (``queries`
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -45,7 +47,9 @@ def index(request):
 
 
 def country(request, code: str):
-    country = get_object_or_404(queries.countries(), code=code.upper()[:2])
+    if not re.fullmatch(r"[A-Za-z]{2}", code):
+        raise Http404
+    country = get_object_or_404(queries.countries(), code=code.upper())
     return render(request, "pulse/country.html", {
         "country": country,
         "series": queries.country_series(country.code),
@@ -83,7 +87,10 @@ def story(request, slug: str):
 def stories(request):
     """Published stories, filtered by ``topic`` and ``country``."""
     qs = Story.objects.filter(state=Story.State.PUBLISHED).prefetch_related("countries").order_by("-published_at")
+    # Only plausible values reach the database (PostgreSQL refuses NUL bytes with an error).
     topic, country = request.GET.get("topic", "")[:40], request.GET.get("country", "")[:2].upper()
+    topic = topic if re.fullmatch(r"[-\w]*", topic) else ""
+    country = country if re.fullmatch(r"[A-Z]{2}", country) else ""
     if topic:
         qs = qs.filter(topic=topic)
     if country:
