@@ -36,7 +36,7 @@ class Region(Translatable):
 class Country(models.Model):
     """An ISO 3166-1 country or territory; the key everywhere in Pulse."""
 
-    code = models.CharField(max_length=2, primary_key=True, help_text="ISO 3166-1 alpha-2")
+    code = models.CharField(max_length=2, primary_key=True, help_text=_("ISO 3166-1 alpha-2"))
     alpha3 = models.CharField(max_length=3, unique=True)
     numeric = models.CharField(max_length=3, blank=True)
     name = models.CharField(max_length=120)
@@ -62,7 +62,7 @@ class DataSource(models.Model):
     name = models.CharField(max_length=200)
     publisher = models.CharField(max_length=200)
     url = models.URLField(blank=True)
-    licence = models.CharField(max_length=200, help_text="As the publisher states it.")
+    licence = models.CharField(max_length=200, help_text=_("As the publisher states it."))
     description = models.TextField(blank=True)
 
     class Meta:
@@ -87,13 +87,13 @@ class Dataset(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
-    origin = models.CharField(max_length=500, help_text="The file name or URL the data came from.")
+    origin = models.CharField(max_length=500, help_text=_("The file name or URL the data came from."))
     retrieved_at = models.DateTimeField(default=timezone.now)
-    sha256 = models.CharField(max_length=64, blank=True, help_text="Of the file last imported.")
+    sha256 = models.CharField(max_length=64, blank=True, help_text=_("Of the file last imported."))
     importer = models.CharField(max_length=100)
     importer_version = models.CharField(max_length=20)
     is_demo = models.BooleanField(default=False)
-    parquet_path = models.CharField(max_length=500, blank=True, help_text="Bulk rows, relative to the data folder.")
+    parquet_path = models.CharField(max_length=500, blank=True, help_text=_("Bulk rows, relative to the data folder."))
 
     class Meta:
         ordering = ["source__name", "title"]
@@ -125,7 +125,7 @@ class ImportRun(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_stored = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True, help_text="Skipped rows and why; errors.")
+    report = models.JSONField(default=dict, blank=True, help_text=_("Skipped rows and why; errors."))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -139,7 +139,7 @@ class IndicatorValue(models.Model):
     """One yearly value of an indicator for a country (population, GDP, Internet users…)."""
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="values")
-    indicator = models.CharField(max_length=40, help_text="e.g. the World Bank code SP.POP.TOTL")
+    indicator = models.CharField(max_length=40, help_text=_("e.g. the World Bank code SP.POP.TOTL"))
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="indicator_values")
     year = models.PositiveSmallIntegerField()
     value = models.FloatField()
@@ -170,7 +170,7 @@ class Story(Translatable):
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(max_length=300)
     summary = models.CharField(max_length=500, blank=True)
-    body = models.TextField(help_text="Markdown. Embed a live figure with {{ dataset:SLUG }} or {{ indicator:CODE?country=XX }}.")
+    body = models.TextField(help_text=_("Markdown. Embed a live figure with {{ dataset:SLUG }} or {{ indicator:CODE?country=XX }}."))
     topic = models.CharField(max_length=40, default="shutdowns")
     countries = models.ManyToManyField(Country, blank=True, related_name="stories")
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
