@@ -222,7 +222,7 @@ def operations(client) -> list[tuple[str, str, dict]]:
 
 
 def test_the_openapi_schema_lists_every_members_endpoint(client, db):
-    found = {(method.upper(), path) for path, method, _ in operations(client)}
+    found = {(method.upper(), path) for path, method, op in operations(client) if "members" in op.get("tags", [])}
     assert found == {
         ("GET", "/api/v1/me"), ("PATCH", "/api/v1/me"), ("POST", "/api/v1/me/membership"),
         ("POST", "/api/v1/me/membership/{action}"), ("GET", "/api/v1/members"),
