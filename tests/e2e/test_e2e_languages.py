@@ -3,9 +3,8 @@ walks the join flow: the pages are translated, the dues are written as the local
 money ("50,00 $US", "50,00 $") and dates as it writes dates. The choice is saved on the
 account, so it follows the member to another browser.
 
-The Pulse country page does not exist yet: ``walk_pulse_country_page`` is the place to
-write its walk, and its test starts running (and fails until written) once the Pulse
-app is installed."""
+Then the same reader opens a Pulse country page in French and in Estonian: the country's
+name, the headings and the figures follow the language."""
 
 from __future__ import annotations
 
@@ -132,12 +131,27 @@ def test_a_visitors_choice_of_estonian_is_kept_from_page_to_page(page):
 # --- Pulse ----------------------------------------------------------------------------
 
 
+POPULATION_HEADINGS = {"fr": "Population et économie", "et": "Rahvastik ja majandus"}
+
+
 def walk_pulse_country_page(page: Page, language: str) -> None:
-    """The Pulse country page in ``language``: open a country (e.g. /pulse/countries/EE/),
-    check its heading is the country's name in that language (``l10n.country_name``), its
-    indicator labels are translated, and its figures and dates use the locale's formats
-    (``l10n.number``, ``l10n.day``). Write this when the Pulse pages exist."""
-    raise NotImplementedError("walk the Pulse country page here once isoc.pulse has one")
+    """The Pulse country page in ``language``: its heading is the country's name in that
+    language, its section heading is translated, and its figures use the locale's
+    number format."""
+    from isoc.pulse.models import Dataset, DataSource, IndicatorValue
+
+    source = DataSource.objects.create(slug="world-bank", name="World Bank", publisher="World Bank",
+                                       licence="CC BY 4.0")
+    dataset = Dataset.objects.create(source=source, slug="wb-population", title="Population, total",
+                                     kind="indicator", origin="population.csv", importer="worldbank",
+                                     importer_version="1")
+    IndicatorValue.objects.create(dataset=dataset, indicator="SP.POP.TOTL", country_id="EE", year=2020,
+                                  value=1331057)
+    page.goto("/pulse/countries/ee/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.get_by_role("heading", level=1)).to_have_text(l10n.country_name("EE", language))
+    expect(page.get_by_role("heading", name=POPULATION_HEADINGS[language])).to_be_visible()
+    expect(page.get_by_role("table").first).to_contain_text(l10n.number(1331057, language, 0))
 
 
 @pytest.mark.e2e
