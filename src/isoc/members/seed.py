@@ -16,6 +16,8 @@ TIERS = [
     ("platinum", "Platinum", 6, Decimal("100000.00")),
 ]
 
+STAFF_APPS = ("pulse", "shutdowns")
+
 ROLE_PERMISSIONS = {
     "member": [],
     "chapter officer": [],
@@ -57,7 +59,14 @@ def seed(apps=None, schema_editor=None) -> None:
         if codenames == "__all__":
             group.permissions.set(Permission.objects.all())
         else:
-            group.permissions.set(Permission.objects.filter(content_type__app_label="members", codename__in=codenames))
+            perms = Permission.objects.filter(content_type__app_label="members", codename__in=codenames)
+            if name == "staff":
+                # The secretariat also runs Pulse: sources, datasets, stories, the shutdown
+                # tracker and detections. It adds and changes; deleting stays with admins.
+                perms = perms | Permission.objects.filter(
+                    content_type__app_label__in=STAFF_APPS, codename__regex=r"^(view|add|change)_"
+                )
+            group.permissions.set(perms)
 
     Tier = apps.get_model("members", "OrganizationTier")
     for slug, name, rank, fee in TIERS:

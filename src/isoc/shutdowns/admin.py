@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isoc.members.services import RuleViolation
 from isoc.shutdowns import services
-from isoc.shutdowns.models import EventRevision, EventSource, Evidence, ShutdownEvent
+from isoc.shutdowns.models import DetectedOutage, EventRevision, EventSource, Evidence, ShutdownEvent
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -91,3 +91,35 @@ class ShutdownEventAdmin(admin.ModelAdmin):
             changes["country"] = obj.country_id
         services.update_event(fresh, changes, request.user, "edited in the admin")
         obj.refresh_from_db()
+
+
+@admin.register(DetectedOutage)
+class DetectedOutageAdmin(admin.ModelAdmin):
+    """Outages the detector found in the signals: staff accept one as a draft event (the
+    signals become its evidence) or dismiss it."""
+
+    list_display = ("country", "asn", "starts_at", "ends_at", "score", "state", "event", "detector_version")
+    list_filter = ("state", "country", "detector_version")
+    date_hierarchy = "starts_at"
+    readonly_fields = ("country", "asn", "starts_at", "ends_at", "score", "severity", "signals", "state", "event",
+                       "detector_version", "detected_at")
+    actions = ["accept", "dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Accept as draft events"))
+    def accept(self, request, queryset):
+        for detection in queryset:
+            try:
+                services.accept_detection(detection, request.user)
+            except RuleViolation as exc:
+                self.message_user(request, f"{detection}: {exc.message}", messages.WARNING)
+
+    @admin.action(description=_("Dismiss"))
+    def dismiss(self, request, queryset):
+        for detection in queryset:
+            try:
+                services.dismiss_detection(detection, request.user)
+            except RuleViolation as exc:
+                self.message_user(request, f"{detection}: {exc.message}", messages.WARNING)

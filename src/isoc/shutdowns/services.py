@@ -246,3 +246,50 @@ def cost_inputs_for(country: str, year: int) -> dict:
     if share is not None:
         out["digital_share"] = Input("Internet economy share", share.value, share.dataset.slug, share.year)
     return out
+
+
+# --- detected outages: candidates for staff review --------------------------------------
+
+
+@transaction.atomic
+def accept_detection(detection, actor, note: str = "") -> ShutdownEvent:
+    """Turn a detected outage into a draft event for review, with the signals that showed
+    it as evidence. The Pulse rule flags stay unset: a signal shows that access dropped,
+    not that someone caused it; staff establish that before publishing."""
+    from isoc.shutdowns.models import DetectedOutage
+
+    _require_staff(actor)
+    detection = DetectedOutage.objects.select_for_update().get(pk=detection.pk)
+    if detection.state != DetectedOutage.State.NEW:
+        raise RuleViolation(_("This detection was already reviewed."), code="already_reviewed")
+    event = ShutdownEvent.objects.create(
+        country_id=detection.country_id,
+        area=f"AS{detection.asn}" if detection.asn else "",
+        starts_at=detection.starts_at,
+        ends_at=detection.ends_at,
+        description=note,
+        review_state=ReviewState.DRAFT,
+    )
+    for signal in detection.signals.all():
+        Evidence.objects.create(event=event, kind=Evidence.Kind.SIGNAL, label=str(signal), signal=signal)
+    EventRevision.objects.create(
+        event=event, actor=actor,
+        changes={"created": [None, f"from detection #{detection.pk} (score {detection.score:.0f})"]}, note=note[:500],
+    )
+    detection.state = DetectedOutage.State.ACCEPTED
+    detection.event = event
+    detection.save(update_fields=["state", "event"])
+    return event
+
+
+@transaction.atomic
+def dismiss_detection(detection, actor, note: str = "") -> None:
+    """A detection staff judge not to be a shutdown (noise, a probe flapping, a cable cut)."""
+    from isoc.shutdowns.models import DetectedOutage
+
+    _require_staff(actor)
+    detection = DetectedOutage.objects.select_for_update().get(pk=detection.pk)
+    if detection.state != DetectedOutage.State.NEW:
+        raise RuleViolation(_("This detection was already reviewed."), code="already_reviewed")
+    detection.state = DetectedOutage.State.DISMISSED
+    detection.save(update_fields=["state"])

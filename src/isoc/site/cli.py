@@ -151,6 +151,35 @@ def lapse(
     console.print(prefix + str(report))
 
 
+@app.command()
+def detect(
+    country: Annotated[str, typer.Option(help="Only this country (ISO alpha-2).")] = "",
+    since: Annotated[str, typer.Option("--from", help="Only signal points from this day (YYYY-MM-DD, UTC).")] = "",
+    until: Annotated[str, typer.Option("--to", help="Only signal points before this day (YYYY-MM-DD, UTC).")] = "",
+) -> None:
+    """Run outage detection over the stored signals; new windows await staff review."""
+    setup_django()
+    from datetime import UTC, datetime
+
+    from isoc.shutdowns.signals import run_detection
+
+    def day(text: str):
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            console.print(f"[red]error:[/red] not a day (YYYY-MM-DD): {text!r}")
+            raise typer.Exit(2) from None
+
+    found = run_detection(country=country.upper() or None, start=day(since), end=day(until))
+    new = [d for d in found if d.state == "new"]
+    console.print(f"{len(found)} outage windows detected ({len(new)} awaiting review)")
+    for d in found[:20]:
+        console.print(f"  {d.country_id}{f' AS{d.asn}' if d.asn else ''} {d.starts_at:%Y-%m-%d %H:%M}–{d.ends_at:%H:%M} UTC"
+                      f" score {d.score:,.0f} [{d.state}]")
+
+
 @app.command("import")
 def import_(
     name: Annotated[str, typer.Argument(help="The importer: worldbank, keepiton, ioda-outages, …")],
