@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from isoc.members.services import RuleViolation
-from isoc.pulse.models import DataSource, Dataset
+from isoc.pulse.models import Dataset, DataSource
 from isoc.shutdowns import services
 from isoc.shutdowns.models import DetectedOutage, Evidence, ReviewState
 from isoc.shutdowns.signals import run_detection, store_series

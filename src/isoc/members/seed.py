@@ -2,9 +2,8 @@
 tiers, the sustaining dues. Used by migration 0002 and, in tests, after a transactional
 test empties the tables. Idempotent: it never overwrites what staff changed."""
 
+from datetime import UTC
 from decimal import Decimal
-
-from django.db import migrations
 
 TIERS = [
     # slug, name, rank (1 = lowest), annual fee in USD
@@ -74,9 +73,9 @@ def seed(apps=None, schema_editor=None) -> None:
 
     DuesRate = apps.get_model("members", "DuesRate")
     if not DuesRate.objects.exists():
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         DuesRate.objects.create(category="sustaining", amount=Decimal("50.00"), currency="USD",
-                                effective_from=datetime(2000, 1, 1, tzinfo=timezone.utc))
+                                effective_from=datetime(2000, 1, 1, tzinfo=UTC))
 
 

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from isoc.members.services import RuleViolation
 from isoc.shutdowns import services
-from isoc.shutdowns.models import DetectedOutage, EventRevision, EventSource, Evidence, ShutdownEvent
+from isoc.shutdowns.models import (
+    DetectedOutage,
+    EventRevision,
+    EventSource,
+    Evidence,
+    ShutdownEvent,
+)
 
 
 class YearFilter(admin.SimpleListFilter):
