@@ -4,9 +4,9 @@ leave revisions."""
 from datetime import UTC, datetime
 
 import pytest
+from tests.conftest import make_person
 
 from isoc.shutdowns.models import EventRevision, ReviewState, ShutdownEvent
-from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -160,6 +160,9 @@ class DocumentSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_sequence_per_series_year")]
 
+    def __str__(self) -> str:
+        return f"{self.series}-{self.year}: last {self.last}"
+
 
 class Invoice(AppendOnly):
     number = models.CharField(max_length=20, unique=True, editable=False)
@@ -257,6 +260,9 @@ class CreditNote(AppendOnly):
         ordering = ["-issued_at"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_amount_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.number} {self.amount} {self.currency} on {self.invoice_id}"
+
 
 # --- individual membership -------------------------------------------------------------
 
@@ -322,6 +328,9 @@ class MembershipTerm(models.Model):
         # Covers the "term in force at t" test (queries.active_members) without reading rows.
         indexes = [models.Index(fields=["membership", "starts_at", "ends_at"], name="term_membership_dates_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.category} term of membership #{self.membership_id}"
+
     def facts(self) -> core.TermFacts:
         return core.TermFacts(self.category, self.starts_at, self.ends_at)
 
@@ -340,6 +349,9 @@ class MembershipEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on membership #{self.membership_id} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class RenewalReminder(models.Model):
     """A reminder queued for a paid term ``days_before`` its end; unique so the lapse
@@ -352,6 +364,9 @@ class RenewalReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "days_before"], name="one_reminder_per_term_and_day")]
+
+    def __str__(self) -> str:
+        return f"reminder {self.days_before} days before the end of term #{self.term_id}"
 
 
 # --- organization membership -----------------------------------------------------------
@@ -416,6 +431,9 @@ class OrganizationContact(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "person"], name="one_contact_row")]
 
+    def __str__(self) -> str:
+        return f"{self.person} for {self.organization}"
+
 
 class OrganizationTerm(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="terms")
@@ -428,6 +446,9 @@ class OrganizationTerm(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.tier} term of {self.organization}"
 
     def facts(self) -> core.TermFacts:
         return core.TermFacts(self.tier.slug if self.tier_id else "", self.starts_at, self.ends_at)
@@ -442,6 +463,9 @@ class OrganizationEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.organization} at {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- API tokens ------------------------------------------------------------------------

@@ -105,6 +105,9 @@ class EventSource(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dataset", "external_id"], name="one_record_per_source_key")]
 
+    def __str__(self) -> str:
+        return f"{self.dataset_id}:{self.external_id}"
+
 
 class Evidence(models.Model):
     class Kind(models.TextChoices):
@@ -116,6 +119,9 @@ class Evidence(models.Model):
     label = models.CharField(max_length=300)
     url = models.URLField(blank=True, max_length=1000)
     signal = models.ForeignKey("Signal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class EventRevision(models.Model):
@@ -129,6 +135,9 @@ class EventRevision(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"revision of event #{self.event_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Signal(models.Model):
@@ -181,3 +190,8 @@ class DetectedOutage(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         constraints = [models.UniqueConstraint(fields=["country", "asn", "starts_at", "detector_version"], name="one_detection_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.starts_at:%Y-%m-%d %H:%M} score {self.score:.0f}"
+
+

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import timezone, translation
@@ -49,7 +48,7 @@ def instant(value: datetime | None, zone: str | None = None) -> str:
     if not l10n.valid_time_zone(zone):
         zone = "UTC"
     text = l10n.instant(value, zone, translation.get_language())
-    return format_html('<time datetime="{}">{}</time>', value.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z"), text)
+    return format_html('<time datetime="{}">{}</time>', value.astimezone(UTC).isoformat().replace("+00:00", "Z"), text)
 
 
 @register.simple_tag(takes_context=True)
