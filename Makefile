@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 export ISOC_DATA_DIR ?= $(CURDIR)/var
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# axe-core for the accessibility tests, from the npm registry (package-lock.json).
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_STAFF_EMAIL := staff@demo.isoc.example
@@ -24,8 +26,16 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Without npm the other tests still run; the accessibility tests then fail, saying why.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "warning: npm not found (apt-get install nodejs npm): the accessibility tests will fail without axe-core" >&2; \
+	fi
+
 install: $(STAMP)
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) $(NODE_STAMP)
 
 migrate: install
 	$(BIN)/isoc migrate
@@ -58,4 +68,4 @@ bench: install-test
 	$(BIN)/python bench/web.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -82,8 +82,11 @@ class Browsing:
     contexts: list
     offsite: list[str]
 
-    def new_page(self):
-        context = self.browser.new_context(base_url=self.base_url, locale="en-GB", viewport={"width": 1280, "height": 900})
+    def new_page(self, **options):
+        """A page in a new context; ``options`` go to ``new_context`` (e.g.
+        ``java_script_enabled=False``)."""
+        options = {"locale": "en-GB", "viewport": {"width": 1280, "height": 900}, **options}
+        context = self.browser.new_context(base_url=self.base_url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", self._only_loopback)
         self.contexts.append(context)
@@ -118,6 +121,18 @@ def page(browsing):
 def new_page(browsing) -> Callable:
     """Another person at another browser, e.g. staff working beside a member."""
     return browsing.new_page
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The site as deployed (`isoc serve`, production settings, demo data) in a
+    subprocess, once per test process: see served_site.py. Tests using it belong to the
+    xdist group "served_site", so that one worker starts it."""
+    import served_site as serving
+
+    site, process = serving.start(tmp_path_factory.mktemp("served-site"))
+    yield site
+    serving.stop(process)
 
 
 # --- mail ------------------------------------------------------------------------------

@@ -280,10 +280,13 @@ class OrganizationTierAdmin(admin.ModelAdmin):
         return ", ".join(sorted({code for code, _field in obj.missing_translations()})) or "none"
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(admin.StackedInline):
+    # Stacked, not tabular: a tabular inline's inputs have only a column heading, no label.
     model = m.OrganizationContact
     extra = 0
-    autocomplete_fields = ["person"]
+    # A plain id box with a lookup window, not the autocomplete widget: Select2 is 26 KB
+    # more on this page, over its page-weight budget.
+    raw_id_fields = ["person"]
 
 
 class OrganizationTermInline(MembershipTermInline):
@@ -297,7 +300,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["legal_name", "tier", "country", "status_now", "created_at", "is_demo"]
     list_filter = ["tier", "is_demo", "country"]
     search_fields = ["legal_name", "website", "contacts__email"]
-    prepopulated_fields = {"slug": ["legal_name"]}
+    # No prepopulated_fields: they bring 50 KB of slug scripts into every page of this
+    # model (see isoc.site.admin_fixes); a blank slug is made from the legal name on save.
     inlines = [ContactInline, OrganizationTermInline]
     actions = [export_csv]
     csv_fields = ["legal_name", "slug", "country", "website", "tier", "status_now", "created_at", "is_demo"]
@@ -309,6 +313,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     def status_now(self, obj):
         standing = obj.standing()
         return standing.status if standing else None
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "slug" in form.base_fields:
+            form.base_fields["slug"].required = False
+            form.base_fields["slug"].help_text = "Leave blank to make it from the legal name."
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = services._unique_slug(obj.legal_name)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(m.ApiToken)

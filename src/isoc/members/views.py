@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -137,9 +138,14 @@ def directory(request):
     rows = [_directory_row(p, viewer) for p in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "members/directory.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+    # htmx (the filter form, when scripts run) asks for the results only; a history
+    # restore or a plain GET gets the whole page. Both share this URL: Vary says so.
+    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, "members/directory_results.html" if fragment else "members/directory.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(), "fragment": fragment,
     })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 class CountedPaginator(Paginator):

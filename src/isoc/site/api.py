@@ -12,6 +12,7 @@ from isoc.members.services import RuleViolation
 from isoc.pulse.api import router as pulse_router
 from isoc.shutdowns.api import router as shutdowns_router
 from isoc.shutdowns.api_charts import router as shutdown_charts_router
+from isoc.site.apidocs import ApiReference
 
 api = NinjaAPI(
     title="isoc API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
     "errors have the shape {detail, errors: [{field, message}]}.",
     urls_namespace="api-1",
     docs_url="/docs",
+    docs=ApiReference(),
     auth=None,
 )
 

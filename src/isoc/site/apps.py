@@ -7,5 +7,10 @@ class SiteConfig(AppConfig):
     verbose_name = "isoc site"
 
     def ready(self) -> None:
-        # Importing the Celery app registers shared tasks with it.
-        from isoc.site import celery  # noqa: F401
+        from django.contrib import admin
+
+        from isoc.site import celery  # noqa: F401  (importing it registers shared tasks with it)
+        from isoc.site.admin_fixes import mend_admins
+
+        # The admin app (first in INSTALLED_APPS) has imported every admin module by now.
+        mend_admins(admin.site)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "ninja",
+    "django_htmx",  # htmx itself, vendored as a static file, and {% htmx_script %}
     "isoc.site.apps.SiteConfig",
     "isoc.members",
     "isoc.pulse",

@@ -1,0 +1,332 @@
+"""Every page of the site, found from the URL conf, for the accessibility and page-weight
+crawls.
+
+``routes()`` walks ``django.urls.get_resolver()`` through every ``include`` and lists
+each URL pattern as the string of its route (``members/invoices/<str:number>/``).
+``RULES`` says, for each of them, how to make concrete URLs of it from the demo data of
+the served site (``served_site.prepare`` writes the facts used here) for each role, or
+why it is not a page (POST-only, JSON, a redirect). A route no rule covers fails the
+crawl with its name, so a page added later is checked as soon as it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROLES = ("visitor", "member", "staff")
+REPO = Path(__file__).resolve().parents[2]
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+Filler = Callable[[dict, str], list[str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    route: str  # a regular expression matched against the whole route string
+    fill: Filler | None = None  # facts, role -> paths to visit (none: not for this role)
+    not_a_page: str = ""  # why this route is not visited at all
+
+    def matches(self, route: str) -> bool:
+        return re.fullmatch(self.route, route) is not None
+
+
+def everyone(*paths: str) -> Filler:
+    """Pages anyone can open (sign-in-only ones send a visitor to the sign-in page,
+    which the crawl notices and checks once)."""
+    return lambda facts, role: list(paths)
+
+
+def staff_only(*paths: str) -> Filler:
+    return lambda facts, role: list(paths) if role == "staff" else []
+
+
+def _admin_model_page(facts: dict, role: str, route: str) -> list[str]:
+    match = re.fullmatch(r"admin/(\w+)/(\w+)/(?:(add)/|<path:object_id>/(\w+)/|<id>/(password)/)?", route)
+    assert match, route
+    app, model, add, view, password = match.groups()
+    if role != "staff":
+        return []
+    base = f"/admin/{app}/{model}/"
+    if add:
+        return [base + "add/"]
+    if view or password:
+        # A model the demo data leaves empty has no object pages to open (its list and add
+        # pages are still checked): served_site.prepare makes rows where it can.
+        pk = facts["admin_objects"].get(f"{app}.{model}")
+        return [f"{base}{pk}/{view or password}/"] if pk else []
+    return [base]
+
+
+# First match wins. Each entry is one route string as `routes()` prints it.
+RULES: list[Rule] = [
+    # Site
+    Rule(r"", everyone("/")),
+    Rule(r"healthz", not_a_page="JSON health check for load balancers"),
+    Rule(r"preferences/", everyone("/preferences/?next=/members/directory/")),
+    Rule(r"i18n/setlang/", not_a_page="POST-only: Django's set_language (a GET only redirects)"),
+    Rule(r"_bench/bare", not_a_page="plain-text benchmark anchor, only with ISOC_BENCH=1"),
+    # Accounts (django-allauth)
+    Rule(r"accounts/login/", everyone("/accounts/login/")),
+    Rule(r"accounts/logout/", everyone("/accounts/logout/")),  # GET: "are you sure?" form
+    Rule(r"accounts/inactive/", everyone("/accounts/inactive/")),
+    Rule(r"accounts/signup/", everyone("/accounts/signup/")),
+    Rule(r"accounts/reauthenticate/", everyone("/accounts/reauthenticate/")),
+    Rule(r"accounts/email/", everyone("/accounts/email/")),
+    Rule(r"accounts/confirm-email/", everyone("/accounts/confirm-email/")),
+    Rule(r"accounts/\^confirm-email/.*", lambda f, role: [f"/accounts/confirm-email/{f['confirm_email_key']}/",
+                                                          "/accounts/confirm-email/not-a-key/"]),
+    Rule(r"accounts/password/change/", everyone("/accounts/password/change/")),
+    Rule(r"accounts/password/set/", everyone("/accounts/password/set/")),
+    Rule(r"accounts/password/reset/", everyone("/accounts/password/reset/")),
+    Rule(r"accounts/password/reset/done/", everyone("/accounts/password/reset/done/")),
+    Rule(r"accounts/password/reset/key/done/", everyone("/accounts/password/reset/key/done/")),
+    Rule(r"accounts/\^password/reset/key/.*",
+         lambda f, role: [f"/accounts/password/reset/key/{f['reset']['uidb36']}-{f['reset']['key']}/",
+                          "/accounts/password/reset/key/1-not-a-key/"] if role == "visitor" else []),
+    Rule(r"accounts/login/code/confirm/", everyone("/accounts/login/code/confirm/")),
+    # Members
+    Rule(r"members/", everyone("/members/")),
+    Rule(r"members/join/", everyone("/members/join/")),
+    Rule(r"members/membership/<slug:action>/", not_a_page="POST-only: renew, upgrade, downgrade, cancel"),
+    Rule(r"members/profile/", everyone("/members/profile/")),
+    Rule(r"members/profile/tokens/new/", not_a_page="POST-only: creates a token (its result page is "
+                                                    "checked by the keyboard and no-JS tests' flows)"),
+    Rule(r"members/profile/tokens/<int:pk>/revoke/", not_a_page="POST-only"),
+    Rule(r"members/profile/export/", not_a_page="a JSON download of the member's data"),
+    Rule(r"members/profile/erase/", everyone("/members/profile/erase/")),
+    Rule(r"members/directory/", everyone("/members/directory/", "/members/directory/?q=a&country=&category=&page=2")),
+    Rule(r"members/invoices/<str:number>/",
+         lambda f, role: [f"/members/invoices/{f['member']['invoice'] if role != 'staff' else f['open_invoice']['number']}/"]),
+    Rule(r"members/organizations/", everyone("/members/organizations/")),
+    Rule(r"members/organizations/join/", everyone("/members/organizations/join/")),
+    Rule(r"members/organizations/<slug:slug>/", lambda f, role: {
+        "visitor": [f"/members/organizations/{f['public_organization']}/", "/members/organizations/no-such-organization/"],
+        "member": [f"/members/organizations/{f['member']['organization']}/"],
+        "staff": [f"/members/organizations/{f['other_organization']}/"],
+    }[role]),
+    Rule(r"members/organizations/<slug:slug>/<slug:action>/", not_a_page="POST-only: edit, add contact, renew"),
+    # Pulse. Until Pulse has demo data, a detail page with no row to show is visited at an
+    # address that does not exist (its "not found" page); served_site.prepare names rows
+    # as soon as there are any.
+    Rule(r"pulse/", everyone("/pulse/")),
+    Rule(r"pulse/countries/<str:code>/", lambda f, role: [f"/pulse/countries/{f['pulse']['country'] or 'zz'}/"]),
+    Rule(r"pulse/datasets/<slug:slug>/", lambda f, role: [f"/pulse/datasets/{f['pulse']['dataset'] or 'no-such-dataset'}/"]),
+    Rule(r"pulse/stories/", everyone("/pulse/stories/")),
+    Rule(r"pulse/stories/feed/", not_a_page="Atom feed (XML), not an HTML page"),
+    Rule(r"pulse/stories/", everyone("/pulse/stories/")),
+    Rule(r"pulse/stories/feed/", not_a_page="an Atom/RSS feed"),
+    Rule(r"pulse/stories/<slug:slug>/", lambda f, role: [f"/pulse/stories/{f['pulse']['story'] or 'no-such-story'}/"]),
+    Rule(r"pulse/shutdowns/", everyone("/pulse/shutdowns/")),
+    Rule(r"pulse/shutdowns/methodology/", everyone("/pulse/shutdowns/methodology/")),
+    Rule(r"pulse/shutdowns/events/<int:pk>/", lambda f, role: [f"/pulse/shutdowns/events/{f['pulse'].get('shutdown') or 0}/"]),
+    Rule(r"pulse/shutdowns/events/<int:pk>/\w+\.csv", not_a_page="CSV download"),
+    Rule(r"pulse/shutdowns/countries/<str:code>/",
+         lambda f, role: [f"/pulse/shutdowns/countries/{f['pulse']['country'] or 'zz'}/"]),
+    # Secretariat (Django admin). Non-staff are sent to the admin's sign-in page.
+    Rule(r"admin/", everyone("/admin/")),
+    Rule(r"admin/login/", lambda f, role: ["/admin/login/"] if role != "staff" else []),
+    Rule(r"admin/logout/", not_a_page="POST-only in Django 5"),
+    Rule(r"admin/password_change/", staff_only("/admin/password_change/")),
+    Rule(r"admin/password_change/done/", staff_only("/admin/password_change/done/")),
+    Rule(r"admin/autocomplete/", not_a_page="JSON for the admin's autocomplete widgets"),
+    Rule(r"admin/jsi18n/", not_a_page="JavaScript catalogue"),
+    Rule(r"admin/r/<path:content_type_id>/<path:object_id>/",
+         not_a_page="'view on site': redirects to the object's own page (crawled above)"),
+    Rule(r"admin/members/invoice/<path:object_id>/mark-paid/",
+         staff_only("/admin/members/invoice/{pk}/mark-paid/")),  # {pk} filled below
+    Rule(r"admin/\^\(\?P<app_label>(.*)\)/\$", None),  # app indexes, filled below
+    Rule(r"admin/\w+/\w+/<path:object_id>/", not_a_page="redirects to the object's change page"),
+    Rule(r"admin/\w+/\w+/(?:add/|<path:object_id>/\w+/|<id>/password/)?", None),  # model pages, filled below
+    Rule(r"admin/\(\?P<url>\.\*\)\$", not_a_page="the admin's catch-all: adds a final slash or answers 404"),
+    # API: JSON, checked by tests/members/test_api.py; its documentation page is a page.
+    Rule(r"api/v1/docs", everyone("/api/v1/docs")),
+    Rule(r"api/docs", not_a_page="redirects to /api/v1/docs"),
+    Rule(r"api/v1/openapi\.json", not_a_page="the OpenAPI schema (JSON)"),
+    Rule(r"api/v1/.*", not_a_page="JSON API endpoint"),
+]
+
+
+def routes() -> list[str]:
+    """Every URL pattern of the site, as its full route string."""
+    from django.urls import URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(resolver, prefix: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern, prefix + str(pattern.pattern))
+            else:
+                found.append(prefix + str(pattern.pattern))
+
+    walk(get_resolver(), "")
+    return found
+
+
+def rule_for(route: str) -> Rule | None:
+    return next((rule for rule in RULES if rule.matches(route)), None)
+
+
+def uncovered(all_routes: list[str]) -> list[str]:
+    return [route for route in all_routes if rule_for(route) is None]
+
+
+def paths_for(role: str, facts: dict, all_routes: list[str]) -> list[str]:
+    """The concrete paths a person in ``role`` visits, in URL-conf order, without repeats."""
+    missing = uncovered(all_routes)
+    assert not missing, (
+        "URL patterns that the page crawl does not know how to visit: "
+        + ", ".join(repr(r) for r in missing)
+        + ". Add a rule to tests/e2e/crawl.py RULES saying how to fill their parameters, "
+        "or why they are not pages."
+    )
+    paths: list[str] = []
+    for route in all_routes:
+        rule = rule_for(route)
+        assert rule is not None
+        if rule.not_a_page:
+            continue
+        if route.startswith("admin/^(?P<app_label>"):
+            labels = re.search(r"\(\?P<app_label>([\w|]+)\)", route).group(1).split("|")
+            found = [f"/admin/{label}/" for label in labels] if role == "staff" else []
+        elif rule.fill is None:
+            found = _admin_model_page(facts, role, route)
+        else:
+            found = [p.replace("{pk}", str(facts["open_invoice"]["pk"])) for p in rule.fill(facts, role)]
+        for path in found:
+            if path not in paths:
+                paths.append(path)
+    return paths
+
+
+# --- axe-core ------------------------------------------------------------------------
+
+
+def axe_script() -> Path:
+    """axe-core's build from the npm registry, installed by `make install-test` (npm ci)."""
+    if not AXE_JS.is_file():
+        import shutil
+
+        import pytest
+
+        hint = ("npm is on this machine: run `npm ci --no-audit --no-fund` in the repository (or `make install-test`)."
+                if shutil.which("npm") else
+                "npm is not installed: `apt-get install nodejs npm` (as .ci/run does), then `make install-test`.")
+        pytest.fail(f"axe-core is missing ({AXE_JS}). {hint}", pytrace=False)
+    return AXE_JS
+
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' ')),
+  }));
+}"""
+
+
+def axe_violations(page) -> list[dict]:
+    """The WCAG 2.2 A/AA violations axe-core finds in the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script()))
+    return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+
+def describe(where: str, violations: list[dict]) -> str:
+    lines = [f"{where}:"]
+    for v in violations:
+        targets = ", ".join(v["targets"][:8]) + (f" (+{len(v['targets']) - 8} more)" if len(v["targets"]) > 8 else "")
+        lines.append(f"  - {v['id']} [{v['impact']}] {v['help']}: {targets}")
+    return "\n".join(lines)
+
+
+# --- browsing the served site --------------------------------------------------------
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class Visit:
+    """A browser context on the served site that notes every request leaving loopback.
+
+    It watches instead of intercepting: Playwright's request routing turns the HTTP
+    cache off, and the page-weight test measures what the cache saves."""
+
+    def __init__(self, browser, site, *, axe: bool = False, **options):
+        from urllib.parse import urlsplit
+
+        self.site = site
+        self.offsite: list[str] = []
+        options = {"locale": "en-GB", "timezone_id": "UTC", "viewport": {"width": 1280, "height": 900}, **options}
+        self.context = browser.new_context(base_url=site.base_url, extra_http_headers=site.headers, **options)
+        self.context.set_default_timeout(15_000)
+
+        def watch(request) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme not in ("data", "blob", "about") and (parts.hostname or "") not in LOOPBACK:
+                self.offsite.append(request.url)
+
+        self.context.on("request", watch)
+        if axe:  # in every page before its own scripts: cheaper than injecting it page by page
+            self.context.add_init_script(path=str(axe_script()))
+        self.page = self.context.new_page()
+
+    def sign_in(self, role: str) -> None:
+        """Sign in through the site's form as the demo member or the staff administrator."""
+        if role == "visitor":
+            return
+        from e2e_ui import submit_login
+
+        self.page.goto("/accounts/login/")
+        submit_login(self.page, self.site.facts[role]["email"], self.site.facts["password"])
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    def path(self) -> str:
+        return self.page.url.removeprefix(self.site.base_url)
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.offsite, f"pages tried to reach beyond this machine: {self.offsite}"
+
+
+# What axe-core does not check but the issue asks for: images sized and lazy-loaded,
+# nothing loaded from elsewhere, and every form error tied to its field.
+# Django's admin is exempt from the image rule: its images are 1 KB icons of its own.
+PAGE_CHECKS = """() => {
+  const problems = [];
+  const images = location.pathname.startsWith('/admin/') ? [] : document.images;
+  for (const img of images) {
+    if (!img.getAttribute('width') || !img.getAttribute('height'))
+      problems.push(`image without width and height attributes: ${img.outerHTML.slice(0, 120)}`);
+    if (img.getAttribute('loading') !== 'lazy' && img.getAttribute('fetchpriority') !== 'high')
+      problems.push(`image neither lazy-loaded nor marked fetchpriority=high: ${img.outerHTML.slice(0, 120)}`);
+  }
+  for (const el of document.querySelectorAll('script[src], link[rel=stylesheet][href], img[src], iframe[src]')) {
+    const url = new URL(el.src || el.href, location.href);
+    if (url.origin !== location.origin && url.protocol !== 'data:')
+      problems.push(`third-party resource: ${url.href}`);
+  }
+  const described = new Set();
+  for (const el of document.querySelectorAll('[aria-describedby]'))
+    for (const id of el.getAttribute('aria-describedby').split(/\\s+/)) described.add(id);
+  for (const list of document.querySelectorAll('form ul.errorlist:not(.nonfield)')) {
+    if (!list.id || !described.has(list.id))
+      problems.push(`form error not tied to its field by aria-describedby: ${list.outerHTML.slice(0, 160)}`);
+  }
+  for (const el of document.querySelectorAll('[aria-invalid=true]')) {
+    // A radio button or checkbox may be described by the group (fieldset) it belongs to.
+    const group = el.closest('fieldset');
+    const ids = [el, group].flatMap(e => (e && e.getAttribute('aria-describedby') || '').split(/\\s+/)).filter(Boolean);
+    if (!ids.some(id => document.getElementById(id)))
+      problems.push(`invalid field with no description of the error: #${el.id}`);
+  }
+  return problems;
+}"""
+
+
+def page_problems(page) -> list[str]:
+    problems = page.evaluate(PAGE_CHECKS)
+    return [f"{p} (×{problems.count(p)})" if problems.count(p) > 1 else p for p in dict.fromkeys(problems)]

@@ -1,0 +1,219 @@
+"""The site as a deployment serves it, for the accessibility crawl and the page-weight test.
+
+``isoc serve`` (gunicorn, whitenoise, production settings: ``ISOC_DEBUG=0``, hashed and
+pre-compressed static files, far-future cache headers) runs in a subprocess on a free
+loopback port, against its own SQLite data folder in a temporary directory that
+``prepare`` fills with migrations, a small demo data set and the few extra rows the crawl
+needs (a staff administrator, one row in every admin table…). It is TLS-terminated in
+spirit only: the browser sends ``X-Forwarded-Proto: https`` as a proxy would
+(``ISOC_SECURE_PROXY=1``).
+
+Why a real server and not pytest-django's ``live_server``: the live server serves static
+files through Django's own handler, uncompressed and without cache headers, so page
+weights measured there would say nothing about what a reader downloads; and its database
+is emptied after every test, while one crawl visits a hundred pages of demo data.
+
+The server uses SQLite whatever ``DATABASE_URL`` the test run has: these tests check
+pages, not the database engine (the rest of the suite runs on both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PASSWORD = "correct-horse-battery-staple"
+DEMO_PEOPLE = 200
+DEMO_ORGANIZATIONS = 30
+DEMO_SEED = 2026
+STAFF_EMAIL = "crawl-admin@isoc.example"
+# Variables of the test run that must not leak into the served site.
+DROPPED = ("DATABASE_URL", "CELERY_BROKER_URL", "ISOC_EMAIL_HOST", "DJANGO_SETTINGS_MODULE", "ISOC_BENCH",
+           "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+@dataclass
+class ServedSite:
+    base_url: str
+    facts: dict
+    data_dir: Path
+    log: Path
+
+    # Sent with every request, as the TLS-terminating proxy of a deployment would.
+    headers = {"X-Forwarded-Proto": "https"}
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _environment(data_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DROPPED}
+    env.update({
+        "ISOC_DATA_DIR": str(data_dir),
+        "ISOC_DEBUG": "0",
+        "ISOC_SECURE_PROXY": "1",
+        "ISOC_ALLOWED_HOSTS": "127.0.0.1",
+        "ISOC_SITE_URL": f"http://127.0.0.1:{port}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def start(data_dir: Path) -> tuple[ServedSite, subprocess.Popen]:
+    """Prepare ``data_dir`` and start the server; the caller stops the process."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = _environment(data_dir, port)
+    facts_file = data_dir / "crawl-facts.json"
+    prepared = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE)!r}); import served_site; "
+                               f"served_site.prepare({str(facts_file)!r})"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    if prepared.returncode != 0:
+        raise RuntimeError(f"preparing the served site failed:\n{prepared.stdout}\n{prepared.stderr}")
+    isoc = Path(sys.executable).with_name("isoc")
+    log = data_dir / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(isoc), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--threads", "4"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            request = urllib.request.Request(base_url + "/healthz", headers=ServedSite.headers)
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError(f"`isoc serve` did not come up on {base_url}:\n{log.read_text()}")
+        time.sleep(0.2)
+    return ServedSite(base_url=base_url, facts=json.loads(facts_file.read_text()), data_dir=data_dir, log=log), process
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def prepare(facts_file: str) -> None:
+    """Run in the server's environment: migrate, generate demo data, and write down the
+    facts the crawl needs to fill in URLs (who signs in, which invoice, which slug…)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoc.site.settings")
+    import django
+
+    django.setup()
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from isoc.members import demo
+    from isoc.members import models as m
+    from isoc.members.accounts import create_staff
+    from isoc.members.tokens import create_token
+
+    call_command("migrate", "--noinput", verbosity=0)
+    demo.generate(people=DEMO_PEOPLE, organizations=DEMO_ORGANIZATIONS, seed=DEMO_SEED, reset=True, password=PASSWORD)
+    staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
+
+    # The member who signs in: active sustaining, with invoices, and the contact of an
+    # active organization, so that every part of their pages has something to show.
+    def active_sustaining(person: m.Person) -> bool:
+        ms = person.current_membership()
+        standing = ms.standing() if ms else None
+        return bool(standing and standing.status == "active" and standing.category == "sustaining")
+
+    people = m.Person.objects.filter(is_demo=True).order_by("pk")
+    member = next(p for p in people if active_sustaining(p) and p.invoices.exists())
+    member.directory_listed = True
+    member.save(update_fields=["directory_listed"])
+    active_orgs = [o for o in m.Organization.objects.order_by("pk") if (s := o.standing()) and s.status == "active"]
+    managed = active_orgs[0]
+    m.OrganizationContact.objects.get_or_create(organization=managed, person=member, defaults={"role": "Treasurer"})
+    create_token(member, "crawl script")
+    public_org = active_orgs[1]
+    other_org = next(o for o in m.Organization.objects.order_by("pk") if o not in active_orgs[:2])
+    open_invoice = next(i for i in m.Invoice.objects.order_by("pk") if i.state == "open")
+
+    # One row in the tables that demo data leaves empty, so every admin change page exists.
+    AccessAttempt.objects.create(username="someone@example.org", ip_address="127.0.0.1", user_agent="crawl",
+                                 http_accept="*/*", path_info="/accounts/login/", failures_since_start=1)
+    AccessLog.objects.create(username=member.email, ip_address="127.0.0.1", user_agent="crawl", http_accept="*/*",
+                             path_info="/accounts/login/", attempt_time=timezone.now())
+    AccessFailureLog.objects.create(username="someone@example.org", ip_address="127.0.0.1", user_agent="crawl",
+                                    http_accept="*/*", path_info="/accounts/login/", attempt_time=timezone.now())
+
+    admin_objects = {}
+    for model in admin.site._registry:
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            admin_objects[model._meta.label_lower] = str(first.pk)
+    admin_objects["members.person"] = str(member.pk)
+    admin_objects["members.invoice"] = str(open_invoice.pk)
+    admin_objects["members.organization"] = str(managed.pk)
+
+    # Someone else's links from emails: a reset link (the member's own would be spent
+    # by signing in) and an address confirmation.
+    stranger = people.exclude(pk=member.pk).first()
+    address = EmailAddress.objects.get(user=stranger, primary=True)
+    facts = {
+        "password": PASSWORD,
+        "member": {"email": member.email, "invoice": member.invoices.order_by("pk").first().number,
+                   "organization": managed.slug},
+        "staff": {"email": staff.email},
+        "public_organization": public_org.slug,
+        "other_organization": other_org.slug,
+        "open_invoice": {"number": open_invoice.number, "pk": open_invoice.pk},
+        "confirm_email_key": EmailConfirmationHMAC(address).key,
+        "reset": {"uidb36": user_pk_to_url_str(stranger), "key": default_token_generator.make_token(stranger)},
+        "admin_objects": admin_objects,
+        "invoice_content_type": ContentType.objects.get_for_model(m.Invoice).pk,
+    }
+    facts["pulse"] = _pulse_rows()
+    Path(facts_file).write_text(json.dumps(facts, indent=2))
+
+
+def _pulse_rows() -> dict:
+    """A country, a dataset and a published story to open, where Pulse has any."""
+    try:
+        from isoc.pulse.models import Country, Dataset, Story
+    except ImportError:
+        return {"country": None, "dataset": None, "story": None}
+    country = Country.objects.order_by("code").first()
+    dataset = Dataset.objects.order_by("pk").first()
+    story = Story.objects.filter(state=Story.State.PUBLISHED).order_by("pk").first()
+    rows = {"country": country.code.lower() if country else None, "dataset": dataset.slug if dataset else None,
+            "story": story.slug if story else None, "shutdown": None}
+    try:
+        from isoc.shutdowns.models import ShutdownEvent
+    except ImportError:
+        return rows
+    rows["shutdown"] = ShutdownEvent.objects.order_by("pk").values_list("pk", flat=True).first()
+    return rows
