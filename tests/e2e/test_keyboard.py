@@ -3,7 +3,8 @@ Shift+Tab, Enter, Space, arrow keys; no clicks, no filling fields by locator), c
 every stop that focus can be seen.
 
 Community: sign in, join as a sustaining member, reach the invoice.
-Pulse: see ``test_pulse_flow_by_keyboard_only``, to be written with the Pulse pages.
+Pulse: filter the shutdowns overview to a country and year, open an event, reach the
+data table behind its signals chart.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ FOCUSED = """() => {
   const style = getComputedStyle(el);
   const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
   return {
-    tag: el.tagName.toLowerCase(), type: el.type || '', id: el.id,
+    tag: el.tagName.toLowerCase(), type: el.type || '', id: el.id, href: el.getAttribute('href') || '',
     name: (el.getAttribute('aria-label') || label || el.textContent || el.value || '').trim().replace(/\\s+/g, ' '),
     ring: el.matches(':focus-visible')
           && ((style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'),
@@ -107,12 +108,36 @@ def test_sign_in_and_join_as_sustaining_member_by_keyboard_only(page):
 
 
 def keyboard_only_pulse_flow(page: Page) -> None:
-    """The Pulse half: open a country page from Pulse's front page, filter its map and
-    reach the data table behind it, by keyboard only. Write it with those pages."""
-    raise NotImplementedError("the Pulse pages (country page, map filter, data table) are still a scaffold")
+    """The Pulse half: from the shutdowns overview, filter the map and list to a country
+    and a year with the form, open an event, and reach the data table behind its chart,
+    by keyboard only."""
+    page.goto("/pulse/shutdowns/")
+    expect(page.get_by_role("heading", name="Internet shutdowns", level=1)).to_be_visible()
+    tab_to(page, field("Country"), "the country filter", limit=60)
+    page.keyboard.type("Iran")  # a native select picks the option typed
+    expect(page.get_by_role("search").get_by_label("Country")).to_have_value("IR")
+    tab_to(page, field("Year"), "the year filter", limit=2)
+    page.keyboard.type("2023")
+    tab_to(page, named("Apply"), "the Apply button")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"country=IR"))
+    expect(page).to_have_url(re.compile(r"year=2023"))
+    events = page.get_by_role("table", name="Published events, newest first")
+    expect(events.get_by_role("row")).to_have_count(2)
+
+    tab_to(page, lambda e: e["tag"] == "a" and e["name"] == "Iran" and "/events/" in e["href"], "the event link",
+           limit=120)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Iran")
+    tab_to(page, lambda e: e["tag"] == "summary" and e["name"].startswith("Data table"), "the chart's data table",
+           limit=80)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table", name=re.compile("averaged over equal spans of time"))).to_be_visible()
 
 
-def test_pulse_flow_by_keyboard_only(page):
-    pytest.skip("Pulse's country page, map filter and data table are not built yet: "
-                "write keyboard_only_pulse_flow with them (see tests/e2e/test_keyboard.py)")
+def test_pulse_flow_by_keyboard_only(page, settings, tmp_path):
+    from test_e2e_shutdowns import make_tracker
+
+    settings.DATA_DIR = tmp_path
+    make_tracker(tmp_path)
     keyboard_only_pulse_flow(page)

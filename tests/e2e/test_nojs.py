@@ -120,3 +120,25 @@ def test_preferences_change_the_language_without_javascript(nojs_page):
     page.locator("main form button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("contentinfo")).to_contain_text("Africa/Kigali")
+
+
+def test_pulse_shutdown_pages_read_without_javascript(nojs_page, settings, tmp_path):
+    """Reading Pulse is a core flow: the map, the filter, an event, its chart and the
+    data behind it all work with scripts off."""
+    from test_e2e_shutdowns import make_tracker
+
+    settings.DATA_DIR = tmp_path
+    make_tracker(tmp_path)
+    page = nojs_page
+    page.goto("/pulse/shutdowns/")
+    expect(page.get_by_role("img", name="World map")).to_be_visible()
+    search = page.get_by_role("search", name="Filter shutdowns")
+    search.get_by_label("Country").select_option(label="Iran")
+    search.get_by_role("button", name="Apply").click()
+    events = page.get_by_role("table", name="Published events, newest first")
+    expect(events.get_by_role("row")).to_have_count(2)
+    events.get_by_role("link", name="Iran").click()
+    expect(page.get_by_role("img", name="Connected probes over time")).to_be_visible()
+    page.get_by_text("Data table (").first.click()
+    expect(page.get_by_role("table", name="Connected probes, averaged over equal spans of time")).to_be_visible()
+    expect(page.get_by_role("region", name="Sources")).to_contain_text("IODA")

@@ -171,15 +171,23 @@ def map_legend() -> list[dict]:
 # --- the filter form -----------------------------------------------------------------
 
 
+DAY_ATTRS = {"inputmode": "numeric", "pattern": r"\d{4}-\d{2}-\d{2}", "placeholder": "YYYY-MM-DD",
+             "autocomplete": "off", "size": "10"}
+
+
 class EventFilterForm(forms.Form):
     """The overview's filters, as a GET form. ``from`` and ``to`` win over ``year``."""
 
-    year = forms.TypedChoiceField(label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None)
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Most used first; exact days last. Days are typed as YYYY-MM-DD in a text field
+    # rather than a native date picker, whose calendar button takes keyboard focus
+    # without showing it in Chromium (the GOV.UK design system avoids them for the same
+    # kind of reason).
     country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), required=False, coerce=int, empty_value=None)
     type = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs=DAY_ATTRS))
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs=DAY_ATTRS))
 
     def __init__(self, data, *, years: list[int], countries: list[str], lang: str | None):
         super().__init__(data)
