@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
 
 from isoc.members import models as m
 from isoc.members import queries, services
 from isoc.members.countries import COUNTRY_NAMES, country_name
 from isoc.members.tokens import person_for_key
+from isoc.site.pagination import LazyRows, Page
 
 router = Router(tags=["members"])
 
@@ -41,16 +42,6 @@ class TokenAuth(HttpBearer):
 
 # Scripts use a token; a signed-in browser uses its session (with CSRF on writes).
 AUTH = [TokenAuth(), django_auth]
-
-
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int = Field(50, ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        offset = (pagination.page - 1) * pagination.page_size
-        return {"items": queryset[offset : offset + pagination.page_size], "count": self._items_count(queryset)}
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -248,33 +239,22 @@ def members(
         people = people.filter(country=country.upper())
     if q:
         people = people.filter(email__icontains=q) | people.filter(last_name__icontains=q)
-    return _MemberRows(people)
+    return LazyRows(people, _member_rows)
 
 
-class _MemberRows:
-    """Lazily adds status to the page of people being returned (not to all of them)."""
-
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, s: slice):
-        people = list(self.qs[s].prefetch_related("memberships__terms"))
-        rows = []
-        for p in people:
-            current = next((ms for ms in p.memberships.all() if ms.closed_at is None), None)
-            standing = current.standing() if current else None
-            rows.append({
-                "id": p.pk, "email": p.email, "first_name": p.first_name, "last_name": p.last_name,
-                "country": p.country, "status": standing.status if standing else None,
-                "category": standing.category if standing else None, "is_demo": p.is_demo,
-            })
-        return rows
+def _member_rows(page) -> list[dict]:
+    """People with their status now (computed for the page returned, not for all)."""
+    people = list(page.prefetch_related("memberships__terms"))
+    rows = []
+    for p in people:
+        current = next((ms for ms in p.memberships.all() if ms.closed_at is None), None)
+        standing = current.standing() if current else None
+        rows.append({
+            "id": p.pk, "email": p.email, "first_name": p.first_name, "last_name": p.last_name,
+            "country": p.country, "status": standing.status if standing else None,
+            "category": standing.category if standing else None, "is_demo": p.is_demo,
+        })
+    return rows
 
 
 # A plain path parameter (not Django's int converter), so that a malformed id is a 422
@@ -307,12 +287,7 @@ def organizations(
         if country.upper() not in COUNTRY_NAMES:
             raise HttpError(422, f"Unknown country code: {country!r}")
         orgs = orgs.filter(country=country.upper())
-    return _OrgRows(orgs)
-
-
-class _OrgRows(_MemberRows):
-    def __getitem__(self, s: slice):
-        return [_org_out(o) for o in self.qs[s]]
+    return LazyRows(orgs, lambda page: [_org_out(o) for o in page])
 
 
 @router.get("organizations/{slug}", response=OrganizationOut, summary="One organization member")

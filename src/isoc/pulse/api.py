@@ -10,26 +10,17 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from isoc.pulse import opendata, queries
 from isoc.pulse.models import Country, Dataset
+from isoc.site.pagination import Page
 
 router = Router(tags=["pulse"])
 
 SLUG = r"^[-a-zA-Z0-9_]*$"
 COUNTRY_CODE = r"^[A-Za-z]{0,2}$"
 INDICATOR = r"^[-A-Za-z0-9._]*$"
-
-
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int = Field(100, ge=1, le=500)
-
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        offset = (pagination.page - 1) * pagination.page_size
-        return {"items": queryset[offset : offset + pagination.page_size], "count": self._items_count(queryset)}
 
 
 class RegionOut(Schema):

@@ -16,10 +16,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from isoc.members.api import Page
 from isoc.pulse.models import Country
 from isoc.shutdowns import cost, views
 from isoc.shutdowns.models import Reason, ReviewState, Scope, ShutdownEvent, ShutdownType
+from isoc.site.pagination import LazyRows, Page
 
 router = Router(tags=["shutdowns"])
 
@@ -138,20 +138,6 @@ def _out(ev: ShutdownEvent) -> dict:
     }
 
 
-class _Rows:
-    def __init__(self, qs):
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, s: slice):
-        return [_out(ev) for ev in self.qs[s]]
-
-
 def _published_event(event_id: int) -> ShutdownEvent:
     return get_object_or_404(views.published(), pk=event_id)
 
@@ -176,7 +162,7 @@ def _csv(rows, filename: str) -> HttpResponse:
 @router.get("events", response=list[EventOut], summary="Published shutdown events, filtered and paginated")
 @paginate(Page)
 def events(request, filters: Query[EventFilters]):
-    return _Rows(_events(request, filters).select_related("country"))
+    return LazyRows(_events(request, filters).select_related("country"), lambda page: [_out(ev) for ev in page])
 
 
 @router.get("events.csv", summary="Published shutdown events as CSV (same filters, all pages)")
