@@ -46,6 +46,7 @@ Everything above the "Running" section is free of Django; ``import_file`` and
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,7 +107,7 @@ class SourceInfo:
     description: str = ""
 
 
-class Importer:
+class Importer(ABC):
     """Base class; see the module docstring."""
 
     name: ClassVar[str] = ""
@@ -128,11 +129,13 @@ class Importer:
     def origin(self, path: Path) -> str:
         return path.name
 
+    @abstractmethod
     def parse(self, path: Path) -> Parsed:
-        raise NotImplementedError
+        """Read the file: good rows, and skipped rows with reasons; raise MalformedFile."""
 
+    @abstractmethod
     def apply(self, dataset: Any, rows: list[Any]) -> int:
-        raise NotImplementedError
+        """Store the rows for ``dataset`` (inside the run's transaction); the count stored."""
 
 
 _REGISTRY: dict[str, type[Importer]] = {}
