@@ -80,7 +80,12 @@ def test_a_story_shows_live_figures_from_the_data(client, author, reviewer, data
     assert "/api/v1/pulse/datasets/wb-pop/download/csv" in page
     assert "Figure not available" in page
     IndicatorValue.objects.filter(year=2020).update(value=53.0e6)  # tied to the data, not copied
-    assert "53,000,000" in client.get(story.get_absolute_url()).content.decode()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "53,000,000" in page
+    # The embedded series is drawn as a chart too, named for screen readers, its bars
+    # labelled by year; the same numbers stay in the table beneath it.
+    assert '<svg class="sd-bars"' in page and 'role="img"' in page
+    assert '<title id="figure-sp-pop-totl-ke">' in page and ">2020</text>" in page
 
 
 def test_unpublished_story_hidden_from_public(client, author):

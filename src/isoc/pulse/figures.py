@@ -29,7 +29,19 @@ def figure(embed: storytext.Embed) -> str:
     series = queries.series(embed.ref, country.code, last=FIGURE_ROWS) if country else None
     if series is None:
         return render_to_string("pulse/figure_missing.html", {"embed": embed})
-    return render_to_string("pulse/figure_indicator.html", {"s": series, "country": country})
+    from isoc.shutdowns.timechart import bar_chart
+
+    # A chart of the series, and its numbers in the table beneath it.
+    chart = bar_chart([(str(year), value) for year, value in series["values"]], height=180)
+    from django.utils.translation import get_language
+
+    from isoc.site.l10n import country_name
+
+    return render_to_string("pulse/figure_indicator.html", {
+        "s": series, "country": country, "chart": chart,
+        "chart_id": f"figure-{embed.ref}-{country.code}".lower().replace(".", "-"),
+        "chart_title": f"{series['dataset'].title}, {country_name(country.code, get_language())}",
+    })
 
 
 def render_story_body(body: str) -> str:
