@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "isoc.members",
     "isoc.pulse",
     "isoc.shutdowns",
+    "isoc.routing",
 ]
 
 MIDDLEWARE = [
