@@ -20,7 +20,11 @@ from isoc.routing.mrt import (
 )
 
 _ORIGIN = {0: "IGP", 1: "EGP", 2: "INCOMPLETE"}
-_WELL_KNOWN_COMMUNITIES = {0xFFFFFF01: "no-export", 0xFFFFFF02: "no-advertise", 0xFFFFFF03: "local-AS"}
+_WELL_KNOWN_COMMUNITIES = {
+    0xFFFFFF01: "no-export",
+    0xFFFFFF02: "no-advertise",
+    0xFFFFFF03: "local-AS",
+}
 
 
 def as_path_str(segments: list[tuple[int, tuple[int, ...]]]) -> str:
@@ -80,7 +84,9 @@ def _route_tail(element: RouteElement, attrs: PathAttributes) -> str:
 
 def format_element(element: RouteElement) -> str:
     """One bgpdump ``-m`` line (without newline) for ``element``."""
-    head = f"{element.source}|{element.timestamp}|{element.kind}|{element.peer_ip}|{element.peer_as}"
+    head = (
+        f"{element.source}|{element.timestamp}|{element.kind}|{element.peer_ip}|{element.peer_as}"
+    )
     if element.kind == "STATE":
         return f"{head}|{element.old_state}|{element.new_state}"
     if element.kind == "W":

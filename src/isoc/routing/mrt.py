@@ -151,11 +151,21 @@ class MrtRecord(NamedTuple):
     microsecond: int = 0
 
 
-def open_mrt(path: str | Path) -> BinaryIO:
-    """Open ``path`` for reading, transparently decompressing gzip or bzip2 by magic bytes."""
-    raw = open(path, "rb")  # noqa: SIM115 - ownership passes to the returned stream
-    magic = raw.read(3)
-    raw.seek(0)
+def open_mrt(source: str | Path | BinaryIO) -> BinaryIO:
+    """Open a path or wrap a binary stream, transparently decompressing gzip or bzip2.
+
+    The format is chosen by magic bytes, not by file name. A stream is sniffed with ``peek``
+    or ``seek`` when it offers them; a stream offering neither is taken as plain MRT.
+    """
+    raw: BinaryIO = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: SIM115
+    magic = b""
+    peek = getattr(raw, "peek", None)
+    if peek is not None:
+        magic = peek(3)[:3]
+    elif raw.seekable():
+        start = raw.tell()
+        magic = raw.read(3)
+        raw.seek(start)
     if magic[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if magic == b"BZh":
@@ -190,7 +200,7 @@ def read_records(
     not attempted yet (MRT has no sync marker, so guessing would risk inventing records).
     """
     warn = on_warning or _log_warning
-    stream = open_mrt(source) if isinstance(source, str | Path) else source
+    stream = open_mrt(source)
     offset = 0
     try:
         while True:
@@ -198,7 +208,11 @@ def read_records(
             if not header and problem is None:
                 return
             if len(header) < 12:
-                warn(MrtWarning(offset, problem or f"truncated record header ({len(header)} of 12 bytes)"))
+                warn(
+                    MrtWarning(
+                        offset, problem or f"truncated record header ({len(header)} of 12 bytes)"
+                    )
+                )
                 return
             timestamp, mrt_type, subtype, length = _HEADER.unpack(header)
             if length > MAX_RECORD_LENGTH:
@@ -581,9 +595,7 @@ def decode_peer_index_table(body: bytes) -> list[PeerEntry]:
     return peers
 
 
-def decode_rib(
-    record: MrtRecord, peers: list[PeerEntry] | None
-) -> Iterator[RouteElement]:
+def decode_rib(record: MrtRecord, peers: list[PeerEntry] | None) -> Iterator[RouteElement]:
     """TABLE_DUMP_V2 RIB_IPV4/IPV6 unicast/multicast, with or without add-path."""
     body = record.body
     addr_len, add_path = _RIB_AFI[record.subtype]
@@ -670,7 +682,9 @@ def decode_bgp4mp(record: MrtRecord, problems: list[str] | None = None) -> list[
         if len(body) < pos + 4:
             raise MrtError("STATE_CHANGE too short")
         old, new = struct.unpack_from("!HH", body, pos)
-        return [RouteElement("BGP4MP", "STATE", ts, peer_ip, peer_as, None, None, None, old, new, us)]
+        return [
+            RouteElement("BGP4MP", "STATE", ts, peer_ip, peer_as, None, None, None, old, new, us)
+        ]
     if len(body) < pos + 19:
         raise MrtError("BGP message header too short")
     msg_len, msg_type = _U16.unpack_from(body, pos + 16)[0], body[pos + 18]
@@ -695,15 +709,29 @@ def decode_bgp4mp(record: MrtRecord, problems: list[str] | None = None) -> list[
 
     out: list[RouteElement] = []
     for prefix, path_id in withdrawn:
-        out.append(RouteElement("BGP4MP", "W", ts, peer_ip, peer_as, prefix, path_id, None, microsecond=us))
+        out.append(
+            RouteElement("BGP4MP", "W", ts, peer_ip, peer_as, prefix, path_id, None, microsecond=us)
+        )
     if attrs.mp_unreach is not None:
         for prefix, path_id in attrs.mp_unreach[2]:
-            out.append(RouteElement("BGP4MP", "W", ts, peer_ip, peer_as, prefix, path_id, None, microsecond=us))
+            out.append(
+                RouteElement(
+                    "BGP4MP", "W", ts, peer_ip, peer_as, prefix, path_id, None, microsecond=us
+                )
+            )
     for prefix, path_id in announced:
-        out.append(RouteElement("BGP4MP", "A", ts, peer_ip, peer_as, prefix, path_id, attrs, microsecond=us))
+        out.append(
+            RouteElement(
+                "BGP4MP", "A", ts, peer_ip, peer_as, prefix, path_id, attrs, microsecond=us
+            )
+        )
     if attrs.mp_reach is not None:
         for prefix, path_id in attrs.mp_reach[3]:
-            out.append(RouteElement("BGP4MP", "A", ts, peer_ip, peer_as, prefix, path_id, attrs, microsecond=us))
+            out.append(
+                RouteElement(
+                    "BGP4MP", "A", ts, peer_ip, peer_as, prefix, path_id, attrs, microsecond=us
+                )
+            )
     return out
 
 
@@ -734,7 +762,16 @@ def iter_elements(
                 problems: list[str] = []
                 yield from decode_bgp4mp(record, problems)
                 for problem in problems:
-                    warn(MrtWarning(record.offset, f"type {record.type} subtype {record.subtype}: {problem}"))
+                    warn(
+                        MrtWarning(
+                            record.offset, f"type {record.type} subtype {record.subtype}: {problem}"
+                        )
+                    )
         except (MrtError, struct.error, IndexError, ValueError, OSError) as exc:
             # One bad record must not cost the rest of the file; say where it was.
-            warn(MrtWarning(record.offset, f"undecodable type {record.type} subtype {record.subtype} record: {exc}"))
+            warn(
+                MrtWarning(
+                    record.offset,
+                    f"undecodable type {record.type} subtype {record.subtype} record: {exc}",
+                )
+            )
