@@ -155,18 +155,58 @@ def test_truncated_gzip_gives_a_prefix_of_the_expected_lines(shared_data: Path) 
     assert len(warnings) == 1 and "compressed stream" in warnings[0].message
 
 
-def test_damaged_header_stops_with_offset_and_keeps_earlier_records(shared_data: Path) -> None:
-    data = bytearray(
-        _decompressed(_bgpdump(shared_data) / "test_data" / "updates.20020722.2238.gz")
-    )
-    records = list(read_records(io.BytesIO(bytes(data))))
-    victim = records[10]
-    struct.pack_into("!I", data, victim.offset + 8, 0xFFFFFFF0)  # absurd length field
+@pytest.mark.parametrize("length", [0xFFFFFFF0, 900])
+def test_damaged_length_resynchronises_on_the_next_record(shared_data: Path, length: int) -> None:
+    raw = _decompressed(_bgpdump(shared_data) / "test_data" / "updates.20020722.2238.gz")
+    records = list(read_records(io.BytesIO(raw)))
+    victim, after = records[10], records[11]
+    data = bytearray(raw)
+    struct.pack_into("!I", data, victim.offset + 8, length)  # absurd, too short, too long
     warnings: list[MrtWarning] = []
     kept = list(read_records(io.BytesIO(bytes(data)), warnings.append))
-    assert kept == records[:10]
-    assert warnings == [MrtWarning(victim.offset, warnings[0].message)]
-    assert "length" in warnings[0].message
+    assert kept == records[:10] + records[11:]
+    skipped = after.offset - victim.offset
+    assert warnings == [
+        MrtWarning(
+            victim.offset,
+            f"damaged header; skipped {skipped} bytes, resynchronised at byte offset {after.offset}",
+        )
+    ]
+
+
+def test_too_short_length_is_indistinguishable_from_damage_after_the_record(
+    shared_data: Path,
+) -> None:
+    """A length that shrinks a record looks like an intact short record followed by garbage:
+    the short record is kept (its body then fails to decode, with a warning) and the skip is
+    reported where the garbage starts. No record after it is lost."""
+    raw = _decompressed(_bgpdump(shared_data) / "test_data" / "updates.20020722.2238.gz")
+    records = list(read_records(io.BytesIO(raw)))
+    victim, after = records[10], records[11]
+    data = bytearray(raw)
+    struct.pack_into("!I", data, victim.offset + 8, 3)
+    warnings: list[MrtWarning] = []
+    kept = list(read_records(io.BytesIO(bytes(data)), warnings.append))
+    assert kept == [*records[:10], victim._replace(body=victim.body[:3]), *records[11:]]
+    assert [w.offset for w in warnings] == [victim.offset + 15]
+    assert warnings[0].message.endswith(f"resynchronised at byte offset {after.offset}")
+    list(iter_elements(iter(kept), warnings.append))
+    assert [w.offset for w in warnings] == [victim.offset + 15, victim.offset]
+
+
+def test_damaged_legacy_file_resynchronises_like_bgpkit(shared_data: Path) -> None:
+    """bgpkit-parser's recovery fixture: 2,580 records, gaps at 188-198 and 4,554-4,568."""
+    warnings: list[MrtWarning] = []
+    path = shared_data / "mrt" / "bgpkit-parser" / "updates.20000325.0345.gz"
+    records = list(read_records(path, warnings.append))
+    assert len(records) == 2580
+    assert [(w.offset, w.message.split("offset ")[-1]) for w in warnings] == [
+        (188, "198"),
+        (4554, "4568"),
+    ]
+    # Legacy type 5 is not decoded (yet): no elements, and no spurious warnings either.
+    assert list(iter_elements(iter(records), warnings.append)) == []
+    assert len(warnings) == 2
 
 
 def test_plain_and_bzip2_are_detected_by_magic(shared_data: Path, tmp_path: Path) -> None:

@@ -4,9 +4,10 @@ Layers:
 
 * :func:`open_mrt` opens a plain, gzip or bzip2 file, chosen by magic bytes (file names lie).
 * :func:`read_records` yields :class:`MrtRecord` one at a time in constant memory. Bad input
-  never raises: a torn last record, a damaged header or a broken compressed stream ends the
-  stream with a warning that names the byte offset (in the decompressed stream), and every
-  intact record before it has already been yielded.
+  never raises: a torn last record or a broken compressed stream ends the stream with a
+  warning that names the byte offset (in the decompressed stream); a damaged header is
+  skipped by resynchronising on the next plausible record, also with a warning. Every intact
+  record before the damage has already been yielded.
 * :func:`iter_elements` decodes records into :class:`RouteElement` (one per prefix, like
   bgpdump's lines). A record whose body cannot be decoded is skipped with a warning.
 
@@ -177,9 +178,12 @@ def _read_exact(stream: BinaryIO, n: int) -> tuple[bytes, str | None]:
     """Read up to ``n`` bytes; on a broken compressed stream return what was read and why it stopped."""
     parts: list[bytes] = []
     got = 0
+    # read1 returns what one underlying read gives: BufferedReader.read(n) (under gzip and
+    # bz2) loops internally and drops everything it gathered when the stream breaks.
+    read = getattr(stream, "read1", stream.read)
     try:
         while got < n:
-            chunk = stream.read(min(n - got, _READ_CHUNK))
+            chunk = read(min(n - got, _READ_CHUNK))
             if not chunk:
                 break
             parts.append(chunk)
@@ -190,50 +194,148 @@ def _read_exact(stream: BinaryIO, n: int) -> tuple[bytes, str | None]:
     return b"".join(parts), None
 
 
+# MRT types assigned by IANA (RFC 6396 §4 and successors); anything else in a header is damage.
+_KNOWN_TYPES = frozenset({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 32, 33, 48, 49})
+# A record stamped further than this from its predecessor is taken as a damaged header.
+_MAX_TIME_JUMP = 7 * 86400
+# How far past a damaged header to look for the next plausible record before giving up.
+_RESYNC_WINDOW = 1 << 20
+
+
+class _Window:
+    """A sliding read-ahead buffer over the decompressed stream (memory: one record + a chunk)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.buf = bytearray()
+        self.base = 0  # stream offset of buf[0]
+        self.eof = False
+        self.problem: str | None = None
+
+    def ensure(self, end: int) -> bool:
+        """Make stream bytes up to offset ``end`` available; False if the stream ends first."""
+        while self.base + len(self.buf) < end and not self.eof:
+            chunk, problem = _read_exact(self.stream, _READ_CHUNK)
+            if problem is not None:
+                self.problem = problem
+            if len(chunk) < _READ_CHUNK:
+                self.eof = True
+            self.buf += chunk
+        return self.base + len(self.buf) >= end
+
+    def get(self, start: int, end: int) -> bytes:
+        return bytes(self.buf[start - self.base : end - self.base])
+
+    def release(self, upto: int) -> None:
+        """Forget bytes before ``upto``; compacts rarely so releasing stays cheap."""
+        if upto - self.base >= _READ_CHUNK:
+            del self.buf[: upto - self.base]
+            self.base = upto
+
+    @property
+    def end(self) -> int:
+        return self.base + len(self.buf)
+
+
+def _plausible(header: bytes, last_ts: int | None) -> bool:
+    timestamp, mrt_type, _subtype, length = _HEADER.unpack(header)
+    if mrt_type not in _KNOWN_TYPES or length > MAX_RECORD_LENGTH:
+        return False
+    return last_ts is None or abs(timestamp - last_ts) <= _MAX_TIME_JUMP
+
+
+def _resync(win: _Window, start: int, last_ts: int | None) -> int | None:
+    """The first offset >= ``start`` where a plausible header is followed by another (or by EOF)."""
+    for cand in range(start, start + _RESYNC_WINDOW):
+        if not win.ensure(cand + 12):
+            return None
+        if not _plausible(win.get(cand, cand + 12), last_ts):
+            continue
+        nxt = cand + 12 + _HEADER.unpack(win.get(cand, cand + 12))[3]
+        if win.ensure(nxt + 12):
+            if _plausible(win.get(nxt, nxt + 12), last_ts):
+                return cand
+        elif win.end == nxt:  # the candidate is the last record of the file
+            return cand
+    return None
+
+
 def read_records(
     source: str | Path | BinaryIO, on_warning: WarningHandler | None = None
 ) -> Iterator[MrtRecord]:
     """Yield the MRT records of ``source`` (a path or a binary stream) one by one.
 
-    Never raises for bad input: the first damage found ends the stream with one warning
-    naming the byte offset of the damaged record. Resynchronising after a damaged header is
-    not attempted yet (MRT has no sync marker, so guessing would risk inventing records).
+    Never raises for bad input. A torn last record or a broken compressed stream ends the
+    stream with a warning naming the byte offset (in the decompressed stream). A damaged
+    header (unknown type, absurd length or time, or a length that does not land on another
+    plausible header) is skipped by resynchronising on the next offset where two plausible
+    headers follow each other; the warning names both offsets. MRT has no sync marker, so
+    resynchronisation is a heuristic; it never alters the intact records before the damage.
     """
     warn = on_warning or _log_warning
     stream = open_mrt(source)
+    win = _Window(stream)
     offset = 0
+    last_ts: int | None = None
     try:
         while True:
-            header, problem = _read_exact(stream, 12)
-            if not header and problem is None:
+            win.release(offset)
+            if not win.ensure(offset + 12):
+                if win.end > offset:
+                    got = win.end - offset
+                    torn = f"truncated record header ({got} of 12 bytes)"
+                    warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
+                elif win.problem:
+                    warn(MrtWarning(offset, win.problem))
                 return
-            if len(header) < 12:
+            header = win.get(offset, offset + 12)
+            timestamp, mrt_type, subtype, length = _HEADER.unpack(header)
+            end = offset + 12 + length
+            damaged = not _plausible(header, last_ts)
+            found: int | None = None
+            if (
+                not damaged
+                and win.ensure(end + 12)
+                and not _plausible(win.get(end, end + 12), last_ts)
+            ):
+                # The length does not land on a plausible header: either this length is damaged
+                # (then a real record starts inside this one) or the damage starts right after
+                # this intact record (then the next iteration resynchronises from there).
+                found = _resync(win, offset + 1, last_ts)
+                damaged = found is not None and found < end
+            elif damaged:
+                found = _resync(win, offset + 1, last_ts)
+            if damaged:
+                if found is None:
+                    warn(MrtWarning(offset, "damaged header; no plausible record follows"))
+                    return
                 warn(
                     MrtWarning(
-                        offset, problem or f"truncated record header ({len(header)} of 12 bytes)"
+                        offset,
+                        f"damaged header; skipped {found - offset} bytes,"
+                        f" resynchronised at byte offset {found}",
                     )
                 )
+                offset = found
+                continue
+            if not win.ensure(end):
+                got = win.end - offset - 12
+                torn = f"torn record (type {mrt_type} subtype {subtype}): body has {got} of {length} bytes"
+                warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
                 return
-            timestamp, mrt_type, subtype, length = _HEADER.unpack(header)
-            if length > MAX_RECORD_LENGTH:
-                warn(MrtWarning(offset, f"damaged header: implausible record length {length}"))
-                return
-            body, problem = _read_exact(stream, length)
-            if len(body) < length:
-                torn = f"torn record (type {mrt_type} subtype {subtype}): body has {len(body)} of {length} bytes"
-                warn(MrtWarning(offset, f"{torn}; {problem}" if problem else torn))
-                return
+            body = win.get(offset + 12, end)
+            last_ts = timestamp
             microsecond = 0
             if mrt_type == BGP4MP_ET:
                 # RFC 6396 §3: the extended-timestamp types carry microseconds inside the length.
                 if length < 4:
                     warn(MrtWarning(offset, "damaged BGP4MP_ET record shorter than its timestamp"))
-                    offset += 12 + length
+                    offset = end
                     continue
                 microsecond = _U32.unpack_from(body)[0]
                 body = body[4:]
             yield MrtRecord(offset, timestamp, mrt_type, subtype, body, microsecond)
-            offset += 12 + length
+            offset = end
     finally:
         if isinstance(source, str | Path):
             stream.close()
