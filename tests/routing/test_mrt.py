@@ -293,3 +293,64 @@ def test_as4_path_merge_rfc6793() -> None:
         [(AS_SEQUENCE, (1, 23456)), (AS_SET, (5, 6))], [(AS_SEQUENCE, (70000,)), (AS_SET, (5, 6))]
     )
     assert as_path_str(merged) == "1 70000 {5,6}"
+
+
+def _update_record(
+    subtype: int, attrs: bytes, nlri: bytes, withdrawn: bytes = b"", mrt_type: int = 16
+) -> bytes:
+    """A BGP4MP record around one UPDATE from AS 64496 (IPv4 session), built by hand."""
+    as4 = subtype in (4, 7, 9, 11)
+    peer = struct.pack("!IIHH" if as4 else "!HHHH", 64496, 64511, 0, 1)
+    peer += bytes([192, 0, 2, 1, 192, 0, 2, 2])
+    update = struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", len(attrs))
+    update += attrs + nlri
+    msg = b"\xff" * 16 + struct.pack("!HB", 19 + len(update), 2) + update
+    body = peer + msg
+    if mrt_type == 17:
+        body = struct.pack("!I", 123456) + body
+    return struct.pack("!IHHI", 1700000000, mrt_type, subtype, len(body)) + body
+
+
+def _attr(code: int, value: bytes, flags: int = 0x40) -> bytes:
+    return struct.pack("!BBB", flags, code, len(value)) + value
+
+
+def test_add_path_update_with_large_communities_and_microseconds() -> None:
+    attrs = (
+        _attr(1, b"\x00")
+        + _attr(2, b"\x02\x02" + struct.pack("!II", 64496, 4200000000))
+        + _attr(3, bytes([192, 0, 2, 1]))
+        + _attr(32, struct.pack("!III", 4200000000, 1, 2), 0xC0)
+    )
+    nlri = struct.pack("!I", 7) + b"\x18\xc6\x33\x64"  # path id 7, 198.51.100.0/24
+    withdrawn = struct.pack("!I", 9) + b"\x10\xcb\x00"  # path id 9, 203.0.0.0/16
+    data = _update_record(9, attrs, nlri, withdrawn, mrt_type=17)
+    warnings: list[MrtWarning] = []
+    elements = list(iter_elements(io.BytesIO(data), warnings.append))
+    assert warnings == []
+    assert [(e.kind, e.prefix, e.path_id) for e in elements] == [
+        ("W", "203.0.0.0/16", 9),
+        ("A", "198.51.100.0/24", 7),
+    ]
+    announce = elements[1]
+    assert announce.microsecond == 123456
+    assert announce.attrs.large_communities == [(4200000000, 1, 2)]
+    assert format_element(announce) == (
+        "BGP4MP|1700000000|A|192.0.2.1|64496|198.51.100.0/24|64496 4200000000|IGP|192.0.2.1|0|0||NAG||"
+    )
+
+
+def test_two_byte_session_merges_as4_path_and_as4_aggregator() -> None:
+    attrs = (
+        _attr(1, b"\x00")
+        + _attr(2, b"\x02\x03" + struct.pack("!HHH", 64496, 23456, 23456))
+        + _attr(3, bytes([192, 0, 2, 1]))
+        + _attr(7, struct.pack("!H", 23456) + bytes([10, 0, 0, 1]), 0xC0)
+        + _attr(17, b"\x02\x02" + struct.pack("!II", 4200000000, 4200000001), 0xC0)
+        + _attr(18, struct.pack("!I", 4200000001) + bytes([10, 0, 0, 1]), 0xC0)
+    )
+    data = _update_record(1, attrs, b"\x18\xc6\x33\x64")
+    (element,) = iter_elements(io.BytesIO(data))
+    assert format_element(element).endswith(
+        "|64496 4200000000 4200000001|IGP|192.0.2.1|0|0||NAG|4200000001 10.0.0.1|"
+    )
