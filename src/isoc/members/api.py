@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -16,8 +16,10 @@ from ninja.security import HttpBearer, django_auth
 
 from isoc.members import models as m
 from isoc.members import queries, services
-from isoc.members.countries import COUNTRY_NAMES, country_name
+from isoc.members.countries import COUNTRY_NAMES
 from isoc.members.tokens import person_for_key
+from isoc.site.apiparams import COUNTRY_CODE, SLUG
+from isoc.site.l10n import country_name
 from isoc.site.pagination import LazyRows, Page
 
 router = Router(tags=["members"])
@@ -25,8 +27,6 @@ router = Router(tags=["members"])
 # Shapes of query and path values. Besides telling the caller what is wrong (422), they keep
 # NUL bytes away from the database: PostgreSQL refuses them in text with an error (a 500).
 NO_NUL = r"^[^\x00]*$"
-SLUG = r"^[-a-zA-Z0-9_]*$"
-COUNTRY_CODE = r"^[A-Za-z]{0,2}$"
 
 
 class TokenAuth(HttpBearer):
@@ -268,7 +268,7 @@ def member(request, person_id: int):
 def _org_out(org: m.Organization) -> dict:
     return {
         "slug": org.slug, "legal_name": org.legal_name, "country": org.country,
-        "country_name": country_name(org.country), "website": org.website, "tier": org.tier.slug,
+        "country_name": country_name(org.country, get_language()), "website": org.website, "tier": org.tier.slug,
         "tier_name": org.tier.name, "tier_rank": org.tier.rank, "url": org.get_absolute_url(),
     }
 

@@ -15,7 +15,3 @@ CURRENCY_CHOICES: list[tuple[str, str]] = [
     (code, pycountry.currencies.get(alpha_3=code).name)  # type: ignore[union-attr]
     for code in ("USD", "EUR", "CHF", "GBP", "CAD", "AUD", "JPY", "INR", "BRL", "ZAR", "KES", "SGD")
 ]
-
-
-def country_name(code: str) -> str:
-    return COUNTRY_NAMES.get(code, code)

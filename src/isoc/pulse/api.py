@@ -14,12 +14,11 @@ from ninja.pagination import paginate
 
 from isoc.pulse import opendata, queries
 from isoc.pulse.models import Country, Dataset
+from isoc.site.apiparams import COUNTRY_CODE, SLUG
 from isoc.site.pagination import Page
 
 router = Router(tags=["pulse"])
 
-SLUG = r"^[-a-zA-Z0-9_]*$"
-COUNTRY_CODE = r"^[A-Za-z]{0,2}$"
 INDICATOR = r"^[-A-Za-z0-9._]*$"
 
 
