@@ -80,6 +80,8 @@ class Dataset(models.Model):
         INDICATOR = "indicator", _("Indicator by country and year")
         EVENTS = "events", _("Events")
         SIGNAL = "signal", _("Time series signal")
+        ROUTING = "routing", _("Routing data (BGP routes, RPKI)")
+        REFERENCE = "reference", _("Reference data (registries, bogons, relationships)")
         DEMO = "demo", _("Generated demo data")
 
     source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="datasets")
