@@ -79,4 +79,130 @@ def _build_time(path: Path) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-__all__ = ["VrpImporter", "tables"]
+
+# ------------------------------------------------------------------ reference data
+
+
+def _registry_errors(path: Path, call):
+    from isoc.routing import registry
+
+    try:
+        return call()
+    except registry.RegistryError as exc:
+        raise MalformedFile(path, getattr(exc, "line", None), None, str(exc)) from exc
+
+
+class _ReferenceImporter(Importer):
+    dataset_kind = "reference"
+
+    def dataset_slug(self, path: Path) -> str:
+        # One dataset per kind of file: importing a newer release replaces the older one.
+        return f"{self.name}-{_stem(path)}"
+
+
+def _stem(path: Path) -> str:
+    import re
+
+    name = path.name.lower()
+    name = re.sub(r"\.(gz|bz2|txt|json)$", "", re.sub(r"\.(gz|bz2)$", "", name))
+    return "".join(ch if ch.isalnum() else "-" for ch in name).strip("-")[:80]
+
+
+@register_importer("asnames")
+class AsNamesImporter(_ReferenceImporter):
+    version = "1"
+    source = SourceInfo(slug="cidr-report", name="CIDR Report AS names", publisher="The CIDR Report (Geoff Huston, APNIC)",
+                        licence="Publicly available", url="https://www.cidr-report.org/as2.0/autnums.html")
+    description = "AS numbers with their names, descriptions and countries."
+
+    def dataset_slug(self, path: Path) -> str:
+        return "asnames"
+
+    def parse(self, path: Path) -> Parsed:
+        from isoc.routing import registry
+
+        names = _registry_errors(path, lambda: registry.load_asnames(path))
+        if not names:
+            raise MalformedFile(path, None, None, "no AS names in the file")
+        return Parsed(rows=list(names.values()))
+
+    def apply(self, dataset, rows) -> int:
+        from isoc.routing.services import store_as_names
+
+        return store_as_names(dataset, rows)
+
+
+@register_importer("rir-delegations")
+class DelegationsImporter(_ReferenceImporter):
+    version = "1"
+    source = SourceInfo(slug="rir-stats", name="RIR delegation statistics", publisher="The Regional Internet Registries (NRO)",
+                        licence="Publicly available statistics", url="https://www.nro.net/about/rirs/statistics/")
+    description = "Which registry delegated each AS number and address block, to which country, when."
+
+    def dataset_slug(self, path: Path) -> str:
+        # delegated-afrinic-extended-latest → rir-delegations-afrinic (one per registry)
+        parts = path.name.split("-")
+        rir = parts[1] if len(parts) > 2 and parts[0] == "delegated" else _stem(path)
+        return f"rir-delegations-{rir}"
+
+    def parse(self, path: Path) -> Parsed:
+        from isoc.routing import registry
+
+        result = _registry_errors(path, lambda: registry.load_delegations(path))
+        meta = {"report": {"md5_verified": result.md5_verified, "counts": {f"{k}": v for k, v in result.counts().items()}}}
+        return Parsed(rows=[result], rows_read=len(result.records), meta=meta)
+
+    def apply(self, dataset, rows) -> int:
+        from isoc.routing.services import store_delegations
+
+        return store_delegations(dataset, rows[0])
+
+
+@register_importer("bogons")
+class BogonsImporter(_ReferenceImporter):
+    version = "1"
+    source = SourceInfo(slug="team-cymru-bogons", name="Team Cymru full bogons", publisher="Team Cymru",
+                        licence="Publicly available reference", url="https://www.team-cymru.com/bogon-reference")
+    description = "Address space that should never appear in the global routing table (unallocated or reserved)."
+
+    def parse(self, path: Path) -> Parsed:
+        from isoc.routing import registry
+
+        prefixes = _registry_errors(path, lambda: registry.load_bogons(path))
+        if not prefixes:
+            raise MalformedFile(path, None, None, "no prefixes in the file")
+        return Parsed(rows=prefixes)
+
+    def apply(self, dataset, rows) -> int:
+        from isoc.routing.services import store_reference_table
+
+        return store_reference_table(dataset, "bogons", {"prefix": rows})
+
+
+@register_importer("as-relationships")
+class RelationshipsImporter(_ReferenceImporter):
+    version = "1"
+    source = SourceInfo(slug="caida-as-relationships", name="CAIDA AS relationships", publisher="CAIDA, UC San Diego",
+                        licence="CAIDA AUP for public data", url="https://www.caida.org/catalog/datasets/as-relationships/")
+    description = "Provider-to-customer and peer-to-peer relationships between ASes (for route-leak detection)."
+
+    def dataset_slug(self, path: Path) -> str:
+        return "as-relationships"
+
+    def parse(self, path: Path) -> Parsed:
+        from isoc.routing import registry
+
+        rel = _registry_errors(path, lambda: registry.load_as_relationships(path))
+        if not rel:
+            raise MalformedFile(path, None, None, "no relationships in the file")
+        return Parsed(rows=[rel], rows_read=len(rel) // 2)
+
+    def apply(self, dataset, rows) -> int:
+        from isoc.routing.services import store_reference_table
+
+        rel = rows[0]
+        return store_reference_table(dataset, "relationships", {
+            "a": [a for a, _b in rel], "b": [b for _a, b in rel], "rel": list(rel.values())}) // 2
+
+
+__all__ = ["AsNamesImporter", "BogonsImporter", "DelegationsImporter", "RelationshipsImporter", "VrpImporter", "tables"]

@@ -8,6 +8,8 @@ incidents, scores and the per-snapshot summaries.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -128,6 +130,10 @@ class RoutingIncident(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("routing:incident", args=[self.pk])
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(seconds=self.duration_seconds)
 
 
 class NetworkScore(models.Model):

@@ -132,3 +132,24 @@ def relationships() -> dict[tuple[int, int], int] | None:
         return out
 
     return _cached(("relationships", ds.pk, ds.sha256), build)  # type: ignore[return-value]
+
+
+def delegations():
+    """All imported RIR delegation statistics combined (for the country of a prefix), or None."""
+    from isoc.routing import registry
+
+    datasets = _datasets_of("rir-delegations")
+    if not datasets:
+        return None
+
+    def build():
+        parts = []
+        for ds in datasets:
+            table = read_table(ds, "delegations")
+            if table is None:
+                continue
+            records = [registry.Delegation(**row) for row in table.to_pylist()]
+            parts.append(registry.Delegations(records=records))
+        return registry.Delegations.combine(parts) if parts else None
+
+    return _cached(("delegations", tuple((d.pk, d.sha256) for d in datasets)), build)
