@@ -15,9 +15,10 @@ schema much faster; :func:`read_batches` picks the fastest available path.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import pyarrow as pa
 
@@ -26,6 +27,7 @@ from isoc.routing.bgpdump_format import _next_hop as bgpdump_next_hop
 from isoc.routing.bgpdump_format import as_path_str, communities_str
 
 __all__ = [
+    "COMPILED",
     "ELEMENT_SCHEMA",
     "KINDS",
     "NO_ORIGIN",
@@ -156,14 +158,37 @@ def read_batches(
     source: str | Path | BinaryIO,
     on_warning: mrt.WarningHandler | None = None,
     batch_size: int = 65536,
+    engine: Literal["auto", "compiled", "python"] = "auto",
 ) -> Iterator[pa.RecordBatch]:
-    """Decode an MRT file into record batches of :data:`ELEMENT_SCHEMA`, streaming."""
-    yield from batches_from_elements(mrt.iter_elements(source, on_warning), batch_size)
+    """Decode an MRT file into record batches of :data:`ELEMENT_SCHEMA`, streaming.
+
+    ``engine="auto"`` uses the compiled decoder when it is built (else the pure-Python path,
+    with one logged warning per process); ``"python"`` forces the pure-Python reference path;
+    ``"compiled"`` requires the compiled decoder. Both give the same batches (``batch_size``
+    rows each but the last) and the same warnings.
+    """
+    if engine == "python":
+        yield from batches_from_elements(mrt.iter_elements(source, on_warning), batch_size)
+        return
+    if engine not in ("auto", "compiled"):
+        raise ValueError(f"unknown engine {engine!r}")
+    if COMPILED is None:
+        if engine == "compiled":
+            raise ImportError(f"the compiled MRT decoder is not available: {_COMPILED_PROBLEM}")
+        _warn_pure_fallback()
+        yield from batches_from_elements(mrt.iter_elements(source, on_warning), batch_size)
+        return
+    yield from _compiled_batches(source, on_warning or mrt._log_warning, batch_size)
 
 
-def read_table(source: str | Path | BinaryIO, on_warning: mrt.WarningHandler | None = None) -> pa.Table:
+def read_table(
+    source: str | Path | BinaryIO,
+    on_warning: mrt.WarningHandler | None = None,
+    engine: Literal["auto", "compiled", "python"] = "auto",
+) -> pa.Table:
     """The whole file as one table (fine for update files; stream RIBs with :func:`read_batches`)."""
-    return pa.Table.from_batches(list(read_batches(source, on_warning)), schema=ELEMENT_SCHEMA)
+    batches = list(read_batches(source, on_warning, engine=engine))
+    return pa.Table.from_batches(batches, schema=ELEMENT_SCHEMA)
 
 
 def format_row(row: dict) -> str:
@@ -187,3 +212,259 @@ def format_row(row: dict) -> str:
     if row["source"] == "TABLE_DUMP2_AP":
         return f"{head}|{row['prefix']}|{row['path_id']}|{tail}"
     return f"{head}|{row['prefix']}|{tail}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The compiled path: isoc.routing._mrtdecode (built from _mrtdecode.c by setup.py at install).
+#
+# Python reads the decompressed stream into mrt._Window (the same read-ahead buffer that
+# mrt.read_records uses) and hands the C decoder everything buffered. The C side decodes
+# whole records for as long as they are regular, straight into column buffers, and stops at
+# the first record that is not: an implausible header, a torn tail, or a body that does not
+# decode cleanly. That one record then goes through :func:`_pure_step` (mrt.read_records'
+# loop body) and the pure-Python decoder, so damage gives the same rows and the same
+# warnings, byte offset for byte offset, as the pure path.
+
+log = logging.getLogger(__name__)
+
+_ABI_VERSION = 1  # must match ABI_VERSION in _mrtdecode.c
+_COMPILED_PROBLEM = ""
+try:
+    from isoc.routing import _mrtdecode as COMPILED
+except ImportError as exc:  # not built (no compiler at install time)
+    COMPILED = None
+    _COMPILED_PROBLEM = f"{exc}; reinstall with a C compiler (pip install -e .)"
+else:
+    if getattr(COMPILED, "ABI_VERSION", None) != _ABI_VERSION:
+        _COMPILED_PROBLEM = (
+            f"{COMPILED.__file__} is stale (ABI {getattr(COMPILED, 'ABI_VERSION', None)},"
+            f" expected {_ABI_VERSION}); rebuild with pip install -e ."
+        )
+        COMPILED = None
+
+_warned_pure = False
+
+
+def _warn_pure_fallback() -> None:
+    global _warned_pure
+    if not _warned_pure:
+        _warned_pure = True
+        log.warning(
+            "compiled MRT decoder unavailable, decoding in pure Python: %s", _COMPILED_PROBLEM
+        )
+
+
+# decode() statuses (see _mrtdecode.c).
+_ST_END, _ST_NEED_MORE, _ST_IRREGULAR, _ST_CAP = 0, 1, 2, 3
+# How much decompressed input to hand the decoder at a time, and at most how many rows it
+# returns per call: memory stays a few MiB of input plus one batch whatever the file size.
+_CHUNK = 4 << 20
+_MAX_ROWS = 1 << 16
+
+_SOURCES_ARRAY = pa.array(SOURCES, type=pa.string())
+_KINDS_ARRAY = pa.array(KINDS, type=pa.string())
+_ORIGINS_ARRAY = pa.array(ORIGINS, type=pa.string())
+
+
+def _piece(rows: int, cols: tuple[bytes, ...]) -> pa.RecordBatch:
+    """One record batch from the column buffers of a decode() call (no copies)."""
+    (
+        source, kind, ts, us, peer_ip_off, peer_ip, peer_asn, prefix_off, prefix, path_id,
+        path_id_valid, route, as_path_off, as_path, asns_off, asns, origin_asn, origin,
+        next_hop_off, next_hop, local_pref, med, comm_off, comm, atomic, aggr_off, aggr,
+    ) = (pa.py_buffer(c) for c in cols)  # fmt: skip
+    n = rows
+
+    def string(valid: pa.Buffer | None, off: pa.Buffer, data: pa.Buffer) -> pa.Array:
+        return pa.Array.from_buffers(pa.string(), n, [valid, off, data])
+
+    def fixed(typ: pa.DataType, valid: pa.Buffer | None, data: pa.Buffer) -> pa.Array:
+        return pa.Array.from_buffers(typ, n, [valid, data])
+
+    def dictionary(valid: pa.Buffer | None, data: pa.Buffer, values: pa.Array) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(fixed(pa.int8(), valid, data), values)
+
+    asn_values = pa.Array.from_buffers(pa.uint32(), len(asns) // 4, [None, asns])
+    arrays = [
+        dictionary(None, source, _SOURCES_ARRAY),
+        dictionary(None, kind, _KINDS_ARRAY),
+        fixed(pa.int64(), None, ts),
+        fixed(pa.int32(), None, us),
+        string(None, peer_ip_off, peer_ip),
+        fixed(pa.uint32(), None, peer_asn),
+        string(None, prefix_off, prefix),
+        fixed(pa.uint32(), path_id_valid, path_id),
+        string(route, as_path_off, as_path),
+        pa.Array.from_buffers(pa.list_(pa.uint32()), n, [route, asns_off], children=[asn_values]),
+        fixed(pa.int64(), None, origin_asn),
+        dictionary(route, origin, _ORIGINS_ARRAY),
+        string(route, next_hop_off, next_hop),
+        fixed(pa.uint32(), route, local_pref),
+        fixed(pa.uint32(), route, med),
+        string(route, comm_off, comm),
+        fixed(pa.bool_(), route, atomic),
+        string(route, aggr_off, aggr),
+    ]
+    return pa.RecordBatch.from_arrays(arrays, schema=ELEMENT_SCHEMA)
+
+
+class _Batcher:
+    """Cuts a stream of record batches of any size into batches of exactly ``size`` rows."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pending: list[pa.RecordBatch] = []
+        self.rows = 0
+
+    def add(self, batch: pa.RecordBatch) -> Iterator[pa.RecordBatch]:
+        if batch.num_rows == 0:
+            return
+        self.pending.append(batch)
+        self.rows += batch.num_rows
+        if self.rows < self.size:
+            return
+        whole = self._combined()
+        start = 0
+        while whole.num_rows - start >= self.size:
+            yield whole.slice(start, self.size)
+            start += self.size
+        rest = whole.slice(start)
+        self.pending = [rest] if rest.num_rows else []
+        self.rows = rest.num_rows
+
+    def flush(self) -> Iterator[pa.RecordBatch]:
+        if self.rows:
+            yield self._combined()
+        self.pending, self.rows = [], 0
+
+    def _combined(self) -> pa.RecordBatch:
+        if len(self.pending) == 1:
+            return self.pending[0]
+        table = pa.Table.from_batches(self.pending, schema=ELEMENT_SCHEMA).combine_chunks()
+        return table.to_batches()[0]
+
+
+def _pure_step(
+    win: mrt._Window, offset: int, last_ts: int | None, warn: mrt.WarningHandler
+) -> tuple[mrt.MrtRecord | None, int | None, int | None]:
+    """One turn of :func:`mrt.read_records`' loop at ``offset``: (record or None, next offset
+    or None at the end, last timestamp). Kept in step with read_records; the tests compare
+    the two paths on damaged and truncated input."""
+    win.release(offset)
+    if not win.ensure(offset + 12):
+        if win.end > offset:
+            got = win.end - offset
+            torn = f"truncated record header ({got} of 12 bytes)"
+            warn(mrt.MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
+        elif win.problem:
+            warn(mrt.MrtWarning(offset, win.problem))
+        return None, None, last_ts
+    header = win.get(offset, offset + 12)
+    timestamp, mrt_type, subtype, length = mrt._HEADER.unpack(header)
+    end = offset + 12 + length
+    damaged = not mrt._plausible(header, last_ts)
+    found: int | None = None
+    if (
+        not damaged
+        and win.ensure(end + 12)
+        and not mrt._plausible(win.get(end, end + 12), last_ts)
+    ):
+        found = mrt._resync(win, offset + 1, last_ts)
+        damaged = found is not None and found < end
+    elif damaged:
+        found = mrt._resync(win, offset + 1, last_ts)
+    if damaged:
+        if found is None:
+            warn(mrt.MrtWarning(offset, "damaged header; no plausible record follows"))
+            return None, None, last_ts
+        warn(
+            mrt.MrtWarning(
+                offset,
+                f"damaged header; skipped {found - offset} bytes,"
+                f" resynchronised at byte offset {found}",
+            )
+        )
+        return None, found, last_ts
+    if not win.ensure(end):
+        got = win.end - offset - 12
+        torn = f"torn record (type {mrt_type} subtype {subtype}): body has {got} of {length} bytes"
+        warn(mrt.MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
+        return None, None, last_ts
+    body = win.get(offset + 12, end)
+    last_ts = timestamp
+    microsecond = 0
+    if mrt_type == mrt.BGP4MP_ET:
+        if length < 4:
+            warn(mrt.MrtWarning(offset, "damaged BGP4MP_ET record shorter than its timestamp"))
+            return None, end, last_ts
+        microsecond = mrt._U32.unpack_from(body)[0]
+        body = body[4:]
+    return mrt.MrtRecord(offset, timestamp, mrt_type, subtype, body, microsecond), end, last_ts
+
+
+def _compiled_batches(
+    source: str | Path | BinaryIO, warn: mrt.WarningHandler, batch_size: int
+) -> Iterator[pa.RecordBatch]:
+    decode = COMPILED.decode  # type: ignore[union-attr]
+    stream = mrt.open_mrt(source)
+    win = mrt._Window(stream)
+    batcher = _Batcher(batch_size)
+    offset = 0
+    last_ts: int | None = None
+    peer_table: mrt.MrtRecord | None = None  # the last PEER_INDEX_TABLE that decoded
+    try:
+        while True:
+            win.release(offset)
+            if not win.eof and win.end < offset + _CHUNK:
+                win.ensure(offset + _CHUNK)
+            status, pos, last_ts, need, span, rows, cols = decode(
+                win.buf,
+                offset - win.base,
+                win.eof,
+                last_ts,
+                None if peer_table is None else peer_table.body,
+                _MAX_ROWS,
+            )
+            if span is not None:
+                start, end = span
+                peer_table = mrt.MrtRecord(
+                    win.base + start - 12, 0, mrt.TABLE_DUMP_V2, mrt.PEER_INDEX_TABLE,
+                    bytes(win.buf[start:end]),
+                )  # fmt: skip
+            if rows:
+                yield from batcher.add(_piece(rows, cols))
+            offset = win.base + pos
+            if status == _ST_CAP:
+                continue
+            if status in (_ST_NEED_MORE, _ST_END) and not win.eof:
+                win.ensure(offset + max(need, _CHUNK))
+                continue
+            # The record at offset needs the pure path (damage, or the end of the stream).
+            record, nxt, last_ts = _pure_step(win, offset, last_ts, warn)
+            if record is not None:
+                peer_table, pure_rows = _pure_decode(record, peer_table, warn)
+                if pure_rows:
+                    yield from batcher.add(_batch(pure_rows))
+            if nxt is None:
+                break
+            offset = nxt
+        yield from batcher.flush()
+    finally:
+        if isinstance(source, str | Path):
+            stream.close()
+
+
+def _pure_decode(
+    record: mrt.MrtRecord, peer_table: mrt.MrtRecord | None, warn: mrt.WarningHandler
+) -> tuple[mrt.MrtRecord | None, list[tuple]]:
+    """Rows of one record by the pure path, with the peer table in force; also the peer table
+    in force after it (a PEER_INDEX_TABLE that decodes replaces it, one that does not keeps it)."""
+    if record.type == mrt.TABLE_DUMP_V2 and record.subtype == mrt.PEER_INDEX_TABLE:
+        problems: list[mrt.MrtWarning] = []
+        list(mrt.iter_elements(iter([record]), problems.append))
+        for problem in problems:
+            warn(problem)
+        return (peer_table if problems else record), []
+    records = [record] if peer_table is None else [peer_table, record]
+    rows = [_row(e) for e in mrt.iter_elements(iter(records), warn) if e.kind != "STATE"]
+    return peer_table, rows
