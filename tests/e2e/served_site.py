@@ -141,6 +141,9 @@ def prepare(facts_file: str) -> None:
 
     call_command("migrate", "--noinput", verbosity=0)
     demo.generate(people=DEMO_PEOPLE, organizations=DEMO_ORGANIZATIONS, seed=DEMO_SEED, reset=True, password=PASSWORD)
+    from isoc.routing import demo as routing_demo
+
+    routing_demo.generate(reset=True)
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
@@ -197,6 +200,7 @@ def prepare(facts_file: str) -> None:
         "invoice_content_type": ContentType.objects.get_for_model(m.Invoice).pk,
     }
     facts["pulse"] = _pulse_rows()
+    facts["routing"] = _routing_rows()
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -217,3 +221,14 @@ def _pulse_rows() -> dict:
         return rows
     rows["shutdown"] = ShutdownEvent.objects.order_by("pk").values_list("pk", flat=True).first()
     return rows
+
+
+def _routing_rows() -> dict:
+    """A network, a country, an incident and a MANRS participant of the routing demo."""
+    from isoc.routing import demo as routing_demo
+    from isoc.routing.models import ManrsParticipant, RoutingIncident
+
+    incident = RoutingIncident.objects.order_by("pk").values_list("pk", flat=True).first()
+    participant = ManrsParticipant.objects.order_by("pk").values_list("slug", flat=True).first()
+    return {"asn": routing_demo.asn(1), "country": routing_demo.COUNTRIES[1].lower(), "incident": incident or 0,
+            "participant": participant or "no-such-participant", "prefix": routing_demo.v4_prefixes(1)[0]}

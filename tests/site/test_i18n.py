@@ -35,6 +35,9 @@ TEMPLATES = sorted(p for p in PACKAGE.rglob("templates/**/*") if p.is_file() and
 ALLOWED_WORDS = {
     "isoc": "the software's own name, shown after the page title",
     "JSON": "the name of a data format, linked beside the organizations' count",
+    "CSV": "the name of a data format (download links)",
+    "Parquet": "the name of a data format (download links)",
+    "AS": "the prefix of an Autonomous System number (AS15169), written so in every language",
 }
 # The secretariat's admin screens are in English, as the rest of isoc's admin
 # configuration (actions, columns, messages) is: staff work in one language.

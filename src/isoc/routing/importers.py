@@ -206,3 +206,46 @@ class RelationshipsImporter(_ReferenceImporter):
 
 
 __all__ = ["AsNamesImporter", "BogonsImporter", "DelegationsImporter", "RelationshipsImporter", "VrpImporter", "tables"]
+
+
+# ------------------------------------------------------------------------------- MRT
+
+
+@register_importer("mrt")
+class MrtImporter(Importer):
+    """A RIB dump or a file of updates from a route collector (RIPE RIS, RouteViews…)."""
+
+    version = "1"
+    source = SourceInfo(slug="bgp-collectors", name="Public BGP route collectors",
+                        publisher="RIPE NCC RIS, University of Oregon RouteViews and others",
+                        licence="Free to use with attribution (RIPE NCC RIS terms; RouteViews)",
+                        url="https://www.ris.ripe.net/")
+    dataset_kind = "routing"
+    description = "BGP routes (MRT): RIB entries and updates, validated against RPKI, with detected incidents."
+
+    def parse(self, path: Path) -> Parsed:
+        from isoc.routing import pipeline, store
+
+        context = store.pipeline_context()
+        with_visibility = self.options.get("visibility", "yes") != "no"
+        result = pipeline.analyse(path, context, with_visibility=with_visibility)
+        if result.summary.elements == 0:
+            detail = "; ".join(str(w) for w in result.warnings[:3])
+            raise MalformedFile(path, None, None, "no BGP route in the file (not MRT, or unsupported record types)"
+                                + (f": {detail}" if detail else ""))
+        first = result.summary.first_seen
+        kind = "RIB" if result.is_rib else "updates"
+        when = datetime.fromtimestamp(first, tz=UTC) if first is not None else None
+        meta = {
+            "title": f"BGP {kind} {path.name}" + (f" ({when:%Y-%m-%d %H:%M} UTC)" if when else ""),
+            "retrieved_at": when or datetime.now(tz=UTC),
+            "report": {"elements": result.summary.elements, "routes": result.routes.num_rows,
+                       "incidents": len(result.incidents), "warnings": [str(w) for w in result.warnings[:100]],
+                       "validated": result.validated},
+        }
+        return Parsed(rows=[result], rows_read=result.summary.elements, meta=meta)
+
+    def apply(self, dataset, rows) -> int:
+        from isoc.routing.services import store_route_import
+
+        return store_route_import(dataset, rows[0])

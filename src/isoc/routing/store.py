@@ -153,3 +153,25 @@ def delegations():
         return registry.Delegations.combine(parts) if parts else None
 
     return _cached(("delegations", tuple((d.pk, d.sha256) for d in datasets)), build)
+
+
+def asn_countries() -> dict[int, str]:
+    from isoc.routing.models import AutonomousSystem
+
+    return dict(AutonomousSystem.objects.exclude(country=None).values_list("asn", "country_id"))
+
+
+def pipeline_context():
+    """The reference data an MRT import uses: latest VRPs, bogons, relationships, countries."""
+    from isoc.routing import pipeline
+
+    index = vrp_index()
+    dele = delegations()
+    return pipeline.Context(
+        vrp_index=index[1] if index else None,
+        bogon_prefixes=bogon_prefixes(),
+        relationships=relationships(),
+        prefix_country=dele.countries_of_prefixes if dele is not None else None,
+        asn_country=asn_countries(),
+        vrp_source=index[0].pk if index else None,
+    )

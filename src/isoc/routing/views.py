@@ -27,6 +27,9 @@ from isoc.routing.models import (
 from isoc.shutdowns import timechart
 
 PAGE_SIZE = 50
+#: A committed action counts as conformant when its measured readiness (0–100) is at least
+#: this much in the latest month (our threshold; the MANRS Observatory's is not published).
+CONFORMANT_AT = 90.0
 ASN_MAX = 2**32 - 1
 
 
@@ -87,18 +90,18 @@ def overview(request):
 
 def network_context(asn: int) -> dict:
     if not 0 <= asn <= ASN_MAX:
-        raise Http404("not an AS number")
+        raise Http404(_("Not an AS number."))
     network = AutonomousSystem.objects.select_related("country").filter(asn=asn).first()
     routes = queries.routes_of_network(asn)
     monthly = list(NetworkScore.objects.filter(asn=asn).order_by("month"))
     incidents = RoutingIncident.objects.filter(culprit_asn=asn).order_by("-starts_at", "-pk")
     participants = list(ManrsParticipant.objects.filter(networks__asn=asn).select_related("organization"))
     if network is None and not routes and not monthly and not incidents.exists() and not participants:
-        raise Http404("no data about this network")
+        raise Http404(_("No data about this network."))
     latest = monthly[-1] if monthly else None
     return {
         "asn": asn,
-        "asn_text": str(asn),
+        "asn_label": f"AS{asn}",
         "network": network,
         "routes": routes,
         "route_limit": queries.ROUTE_LIMIT,
@@ -132,7 +135,7 @@ def scores_conformance(participant: ManrsParticipant, latest: NetworkScore | Non
             value = {"filtering": latest.filtering, "global-validation": latest.global_validation,
                      "coordination": latest.coordination}.get(action)
         out.append({"action": action, "value": value,
-                    "conformant": None if value is None else value >= scores.CONFORMANT_AT})
+                    "conformant": None if value is None else value >= CONFORMANT_AT})
     return {"participant": participant, "actions": out}
 
 
@@ -251,4 +254,4 @@ def participant(request, slug: str):
 
 
 def methodology(request):
-    return render(request, "routing/methodology.html", {"scores": scores})
+    return render(request, "routing/methodology.html", {"scores": scores, "conformant_at": CONFORMANT_AT})

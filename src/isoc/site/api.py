@@ -10,6 +10,7 @@ from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
 from isoc.pulse.api import router as pulse_router
+from isoc.routing.api import router as routing_router
 from isoc.shutdowns.api import router as shutdowns_router
 from isoc.shutdowns.api_charts import router as shutdown_charts_router
 from isoc.site.apidocs import ApiReference
@@ -65,4 +66,5 @@ api.add_router("/", members_router)
 api.add_router("/pulse/", pulse_router)
 api.add_router("/pulse/shutdowns/", shutdowns_router)
 api.add_router("/pulse/shutdowns/", shutdown_charts_router)
+api.add_router("/pulse/routing/", routing_router)
 __all__ = ["api", "TokenAuth"]

@@ -13,12 +13,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from isoc.routing.cli import app as routing_app
+
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
                   rich_markup_mode="rich")
 token_app = typer.Typer(help="API tokens for scripts.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 i18n_app = typer.Typer(help="Translations: extract messages, compile and check the catalogs.", no_args_is_help=True)
 app.add_typer(i18n_app, name="i18n")
+app.add_typer(routing_app, name="routing")
 console = Console(stderr=True)
 
 
@@ -114,6 +117,10 @@ def demo(
     shutdowns = generate_demo_signals(days=30, seed=seed)
     console.print(f"Shutdown demo: {shutdowns['signals']} signals ({shutdowns['points']:,} points), "
                   f"{shutdowns['events']} events with injected outages")
+    from isoc.routing.demo import generate as generate_routing
+
+    routing = generate_routing(reset=reset)
+    console.print(f"Routing demo: {routing['snapshots']} monthly snapshots, {routing['incidents']} incidents")
 
 
 @app.command()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/", include("isoc.members.urls")),
     path("pulse/", include("isoc.pulse.urls")),
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
+    path("pulse/routing/", include("isoc.routing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
