@@ -54,6 +54,8 @@ def read_table(dataset: Dataset, name: str, columns: list[str] | None = None) ->
 
 
 def _cached(key: tuple, build):
+    # The data folder is part of the key: tests (and tools) point it elsewhere.
+    key = (*key, str(settings.DATA_DIR))
     with _cache_lock:
         if key in _cache:
             return _cache[key]
@@ -90,7 +92,7 @@ def vrp_index(dataset: Dataset | None = None) -> tuple[Dataset, rov.Index] | Non
             return None
         return rov.build_index(tables.table_to_vrps(table))
 
-    index = _cached(("vrp-index", dataset.pk, dataset.sha256), build)
+    index = _cached(("vrp-index", dataset.pk, dataset.sha256, dataset.retrieved_at), build)
     return (dataset, index) if index is not None else None
 
 
