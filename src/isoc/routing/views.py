@@ -20,6 +20,7 @@ from isoc.routing.models import (
     AutonomousSystem,
     CountryScore,
     IncidentKind,
+    ManrsAction,
     ManrsParticipant,
     NetworkScore,
     RoutingIncident,
@@ -134,7 +135,8 @@ def scores_conformance(participant: ManrsParticipant, latest: NetworkScore | Non
         if latest is not None:
             value = {"filtering": latest.filtering, "global-validation": latest.global_validation,
                      "coordination": latest.coordination}.get(action)
-        out.append({"action": action, "value": value,
+        label = ManrsAction(action).label if action in ManrsAction.values else action
+        out.append({"action": action, "label": label, "value": value,
                     "conformant": None if value is None else value >= CONFORMANT_AT})
     return {"participant": participant, "actions": out}
 
@@ -250,7 +252,8 @@ def participant(request, slug: str):
     names = {a.asn: a for a in AutonomousSystem.objects.filter(asn__in=asns)}
     rows = [{"asn": asn, "network": names.get(asn), "score": latest.get(asn),
              "conformance": scores_conformance(item, latest.get(asn))["actions"]} for asn in asns]
-    return render(request, "routing/participant.html", {"participant": item, "rows": rows})
+    labels = [ManrsAction(a).label if a in ManrsAction.values else a for a in item.actions]
+    return render(request, "routing/participant.html", {"participant": item, "rows": rows, "action_labels": labels})
 
 
 def methodology(request):
