@@ -168,3 +168,17 @@ def test_api_bad_input_is_422_with_the_error_shape(client, url):
 def test_prefix_api_never_fails_on_any_text(client, q):
     response = client.get("/api/v1/pulse/routing/prefix", {"q": q})
     assert response.status_code in (200, 422), (q, response.status_code)
+
+
+def test_an_organization_member_shows_its_manrs_participation(client):
+    from datetime import date
+
+    from isoc.members.models import Organization, OrganizationTier
+
+    org = Organization.objects.create(legal_name="Example Networks Ltd", slug="example-networks", country="KE",
+                                      tier=OrganizationTier.objects.order_by("rank").first())
+    participant = ManrsParticipant.objects.create(name="Example Networks", slug="example-networks", organization=org,
+                                                  joined_on=date(2024, 1, 1), actions=["filtering"])
+    assert list(org.manrs_participations.all()) == [participant]
+    page = client.get(f"/pulse/routing/participants/{participant.slug}/").content.decode()
+    assert 'href="/members/organizations/example-networks/"' in page or org.get_absolute_url() in page
