@@ -358,8 +358,13 @@ def incident(request, incident_id: int):
 
 @router.get("participants", response=list[ParticipantOut], url_name="routing_participants",
             summary="MANRS participants, their networks and committed actions")
-def participants(request):
+def participants(request, programme: ManrsParticipant.Programme | None = None,
+                 country: str = Query("", max_length=2, pattern=COUNTRY_CODE, description="ISO 3166-1 alpha-2")):
     items = ManrsParticipant.objects.select_related("organization").prefetch_related("networks")
+    if programme:
+        items = items.filter(programme=programme.value)
+    if country:
+        items = items.filter(country_id=country.upper())
     return [{"slug": p.slug, "name": p.name, "programme": p.programme, "country": p.country_id,
              "organization": p.organization.slug if p.organization else None, "joined_on": p.joined_on,
              "actions": p.actions, "asns": [n.asn for n in p.networks.all()], "is_demo": p.is_demo,
@@ -368,10 +373,13 @@ def participants(request):
 
 @router.get("snapshots", response=list[SnapshotOut], url_name="routing_snapshots",
             summary="Imported BGP route snapshots and RPKI VRP sets, newest first")
-def snapshots(request):
+def snapshots(request, kind: Snapshot.Kind | None = None):
+    qs = Snapshot.objects.select_related("dataset").order_by("-taken_at", "-pk")
+    if kind:
+        qs = qs.filter(kind=kind.value)
     return [{"dataset": s.dataset.slug, "title": s.dataset.title, **{f: getattr(s, f) for f in SnapshotOut.model_fields
                                                                     if f not in ("dataset", "title")}}
-            for s in Snapshot.objects.select_related("dataset").order_by("-taken_at", "-pk")[:500]]
+            for s in qs[:500]]
 
 
 __all__ = ["router"]
