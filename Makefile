@@ -18,7 +18,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
+# setup.py and the C source: the compiled MRT decoder is rebuilt when they change.
+$(STAMP): $(BIN)/python pyproject.toml setup.py src/isoc/routing/_mrtdecode.c
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
