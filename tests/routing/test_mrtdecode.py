@@ -553,7 +553,7 @@ def _alone(record: bytes, peer_table: bytes | None) -> None:
     _, want = elements._pure_decode(rec, table, problems.append)
     if status == elements._ST_IRREGULAR:
         assert pos == 0 and rows == 0
-        assert problems or (mrt_type == 17 and length < 4) or len(record) < 12
+        assert problems or (mrt_type == 17 and (length < 4 or us > 999_999)) or len(record) < 12
     else:
         assert problems == [] and pos == len(record)
         got = elements._piece(rows, cols) if rows else None
@@ -696,6 +696,18 @@ def test_damaged_attributes_by_hand(attrs: bytes) -> None:
     table, warnings = assert_same(good + _update(attrs) + good)
     assert table.num_rows == 2 and len(warnings) == 1
     assert "undecodable" in warnings[0].message
+
+
+@pytest.mark.parametrize("microsecond", [0, 999_999, 1_000_000, 2**31, 2**32 - 1])
+def test_out_of_range_microseconds_are_null(microsecond: int) -> None:
+    """A damaged BGP4MP_ET microsecond field (RFC 6396: below 10**6) does not fail the batch."""
+    record = _update(_NH)
+    body = struct.pack("!I", microsecond) + record[12:]
+    data = struct.pack("!IHHI", 1700000000, 17, 1, len(body)) + body
+    table, warnings = assert_same(data + record)
+    assert warnings == []
+    want = microsecond if microsecond < 1_000_000 else None
+    assert table["microsecond"].to_pylist() == [want, 0]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bumped whenever the tuple decode() returns changes; elements.py checks it. */
-#define ABI_VERSION 1
+/* Bumped whenever decode() changes what it returns or how; elements.py refuses a stale build. */
+#define ABI_VERSION 2
 
 #define MAX_RECORD_LENGTH (64u * 1024u * 1024u)
 #define MAX_TIME_JUMP 604800LL /* 7 days, as mrt._MAX_TIME_JUMP */
@@ -1204,7 +1204,12 @@ static PyObject *decode(PyObject *self, PyObject *args)
                 status = ST_IRREGULAR;
                 break;
             }
-            us = (int32_t)be32(body);
+            uint32_t raw_us = be32(body);
+            if (raw_us > 999999) { /* damaged: the pure path stores null */
+                status = ST_IRREGULAR;
+                break;
+            }
+            us = (int32_t)raw_us;
             body += 4;
             length -= 4;
         }

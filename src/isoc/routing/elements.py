@@ -57,7 +57,7 @@ ELEMENT_SCHEMA = pa.schema(
         ("source", _SOURCE_TYPE),  # one of SOURCES
         ("kind", _SOURCE_TYPE),  # one of KINDS
         ("timestamp", pa.int64()),  # Unix seconds, UTC (the MRT header's)
-        ("microsecond", pa.int32()),  # BGP4MP_ET's extra precision, else 0
+        ("microsecond", pa.int32()),  # BGP4MP_ET's extra precision, else 0; null if not < 10**6
         ("peer_ip", pa.string()),  # bgpdump's address text (see mrt.ip_str)
         ("peer_asn", pa.uint32()),
         ("prefix", pa.string()),  # masked, e.g. "11.8.0.0/13"
@@ -76,6 +76,7 @@ ELEMENT_SCHEMA = pa.schema(
 )
 
 _ORIGIN_TEXT = {0: "IGP", 1: "EGP", 2: "INCOMPLETE"}
+_MAX_MICROSECOND = 999_999
 
 
 def origin_asn(segments: list[tuple[int, tuple[int, ...]]]) -> int:
@@ -111,11 +112,13 @@ def _batch(rows: list[tuple]) -> pa.RecordBatch:
 
 
 def _row(element: mrt.RouteElement) -> tuple:
+    # RFC 6396 §3: microseconds; a damaged field beyond int32 must not fail the whole batch.
+    us = element.microsecond if 0 <= element.microsecond <= _MAX_MICROSECOND else None
     head = (
         element.source,
         element.kind,
         element.timestamp,
-        element.microsecond,
+        us,
         element.peer_ip,
         element.peer_as,
         element.prefix,
@@ -227,7 +230,7 @@ def format_row(row: dict) -> str:
 
 log = logging.getLogger(__name__)
 
-_ABI_VERSION = 1  # must match ABI_VERSION in _mrtdecode.c
+_ABI_VERSION = 2  # must match ABI_VERSION in _mrtdecode.c (bump on any behaviour change)
 _COMPILED_PROBLEM = ""
 try:
     from isoc.routing import _mrtdecode as COMPILED
