@@ -224,8 +224,8 @@ def format_row(row: dict) -> str:
 # mrt.read_records uses) and hands the C decoder everything buffered. The C side decodes
 # whole records for as long as they are regular, straight into column buffers, and stops at
 # the first record that is not: an implausible header, a torn tail, or a body that does not
-# decode cleanly. That one record then goes through :func:`_pure_step` (mrt.read_records'
-# loop body) and the pure-Python decoder, so damage gives the same rows and the same
+# decode cleanly. That one record then goes through :func:`mrt.next_record` (the step
+# mrt.read_records takes) and the pure-Python decoder, so damage gives the same rows and the same
 # warnings, byte offset for byte offset, as the pure path.
 
 log = logging.getLogger(__name__)
@@ -347,64 +347,6 @@ class _Batcher:
         return table.to_batches()[0]
 
 
-def _pure_step(
-    win: mrt._Window, offset: int, last_ts: int | None, warn: mrt.WarningHandler
-) -> tuple[mrt.MrtRecord | None, int | None, int | None]:
-    """One turn of :func:`mrt.read_records`' loop at ``offset``: (record or None, next offset
-    or None at the end, last timestamp). Kept in step with read_records; the tests compare
-    the two paths on damaged and truncated input."""
-    win.release(offset)
-    if not win.ensure(offset + 12):
-        if win.end > offset:
-            got = win.end - offset
-            torn = f"truncated record header ({got} of 12 bytes)"
-            warn(mrt.MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
-        elif win.problem:
-            warn(mrt.MrtWarning(offset, win.problem))
-        return None, None, last_ts
-    header = win.get(offset, offset + 12)
-    timestamp, mrt_type, subtype, length = mrt._HEADER.unpack(header)
-    end = offset + 12 + length
-    damaged = not mrt._plausible(header, last_ts)
-    found: int | None = None
-    if (
-        not damaged
-        and win.ensure(end + 12)
-        and not mrt._plausible(win.get(end, end + 12), last_ts)
-    ):
-        found = mrt._resync(win, offset + 1, last_ts)
-        damaged = found is not None and found < end
-    elif damaged:
-        found = mrt._resync(win, offset + 1, last_ts)
-    if damaged:
-        if found is None:
-            warn(mrt.MrtWarning(offset, "damaged header; no plausible record follows"))
-            return None, None, last_ts
-        warn(
-            mrt.MrtWarning(
-                offset,
-                f"damaged header; skipped {found - offset} bytes,"
-                f" resynchronised at byte offset {found}",
-            )
-        )
-        return None, found, last_ts
-    if not win.ensure(end):
-        got = win.end - offset - 12
-        torn = f"torn record (type {mrt_type} subtype {subtype}): body has {got} of {length} bytes"
-        warn(mrt.MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
-        return None, None, last_ts
-    body = win.get(offset + 12, end)
-    last_ts = timestamp
-    microsecond = 0
-    if mrt_type == mrt.BGP4MP_ET:
-        if length < 4:
-            warn(mrt.MrtWarning(offset, "damaged BGP4MP_ET record shorter than its timestamp"))
-            return None, end, last_ts
-        microsecond = mrt._U32.unpack_from(body)[0]
-        body = body[4:]
-    return mrt.MrtRecord(offset, timestamp, mrt_type, subtype, body, microsecond), end, last_ts
-
-
 def _compiled_batches(
     source: str | Path | BinaryIO, warn: mrt.WarningHandler, batch_size: int
 ) -> Iterator[pa.RecordBatch]:
@@ -443,7 +385,7 @@ def _compiled_batches(
                 win.ensure(offset + max(need, _CHUNK))
                 continue
             # The record at offset needs the pure path (damage, or the end of the stream).
-            record, nxt, last_ts = _pure_step(win, offset, last_ts, warn)
+            record, nxt, last_ts = mrt.next_record(win, offset, last_ts, warn)
             if record is not None:
                 peer_table, pure_rows = _pure_decode(record, peer_table, warn)
                 if pure_rows:

@@ -136,10 +136,9 @@ class RoutingIncident(models.Model):
         return timedelta(seconds=self.duration_seconds)
 
 
-class NetworkScore(models.Model):
-    """A network's MANRS-style readiness for one calendar month (computed; see scores.py)."""
+class MonthlyScore(models.Model):
+    """What a month's score holds, for a network or a country (computed; see scores.py)."""
 
-    asn = models.BigIntegerField()
     month = models.DateField(help_text=_("First day of the month."))
     routes = models.PositiveIntegerField(default=0)
     valid = models.PositiveIntegerField(default=0)
@@ -155,6 +154,15 @@ class NetworkScore(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+
+class NetworkScore(MonthlyScore):
+    """A network's MANRS-style readiness for one calendar month."""
+
+    asn = models.BigIntegerField()
+
+    class Meta:
         ordering = ["asn", "month"]
         constraints = [models.UniqueConstraint(fields=["asn", "month"], name="one_score_per_network_month")]
         indexes = [models.Index(fields=["month", "asn"])]
@@ -163,24 +171,11 @@ class NetworkScore(models.Model):
         return f"AS{self.asn} {self.month:%Y-%m}"
 
 
-class CountryScore(models.Model):
+class CountryScore(MonthlyScore):
     """A country's networks taken together for one month."""
 
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="routing_scores")
-    month = models.DateField()
     networks = models.PositiveIntegerField(default=0)
-    routes = models.PositiveIntegerField(default=0)
-    valid = models.PositiveIntegerField(default=0)
-    invalid = models.PositiveIntegerField(default=0)
-    not_found = models.PositiveIntegerField(default=0)
-    rpki_score = models.FloatField(null=True, blank=True)
-    roa_coverage = models.FloatField(null=True, blank=True)
-    incidents = models.PositiveIntegerField(default=0)
-    incident_weight = models.FloatField(default=0)
-    filtering = models.FloatField(null=True, blank=True)
-    global_validation = models.FloatField(null=True, blank=True)
-    coordination = models.FloatField(null=True, blank=True)
-    computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["country", "month"]

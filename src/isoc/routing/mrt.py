@@ -260,6 +260,60 @@ def _resync(win: _Window, start: int, last_ts: int | None) -> int | None:
     return None
 
 
+def next_record(
+    win: _Window, offset: int, last_ts: int | None, warn: WarningHandler
+) -> tuple[MrtRecord | None, int | None, int | None]:
+    """One step of reading at ``offset``: (the record there or None, where to go on or None
+    at the end, the last good timestamp). A damaged header resynchronises (None, next
+    plausible offset); a torn record or broken stream ends (None, None). Every problem is
+    reported through ``warn`` with its byte offset. Shared by :func:`read_records` and the
+    compiled decoder's wrapper, which hands each record it will not decode to this step."""
+    win.release(offset)
+    if not win.ensure(offset + 12):
+        if win.end > offset:
+            got = win.end - offset
+            torn = f"truncated record header ({got} of 12 bytes)"
+            warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
+        elif win.problem:
+            warn(MrtWarning(offset, win.problem))
+        return None, None, last_ts
+    header = win.get(offset, offset + 12)
+    timestamp, mrt_type, subtype, length = _HEADER.unpack(header)
+    end = offset + 12 + length
+    damaged = not _plausible(header, last_ts)
+    found: int | None = None
+    if not damaged and win.ensure(end + 12) and not _plausible(win.get(end, end + 12), last_ts):
+        # The length does not land on a plausible header: either this length is damaged
+        # (then a real record starts inside this one) or the damage starts right after
+        # this intact record (then the next step resynchronises from there).
+        found = _resync(win, offset + 1, last_ts)
+        damaged = found is not None and found < end
+    elif damaged:
+        found = _resync(win, offset + 1, last_ts)
+    if damaged:
+        if found is None:
+            warn(MrtWarning(offset, "damaged header; no plausible record follows"))
+            return None, None, last_ts
+        warn(MrtWarning(offset, f"damaged header; skipped {found - offset} bytes, resynchronised at byte offset {found}"))
+        return None, found, last_ts
+    if not win.ensure(end):
+        got = win.end - offset - 12
+        torn = f"torn record (type {mrt_type} subtype {subtype}): body has {got} of {length} bytes"
+        warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
+        return None, None, last_ts
+    body = win.get(offset + 12, end)
+    last_ts = timestamp
+    microsecond = 0
+    if mrt_type == BGP4MP_ET:
+        # RFC 6396 §3: the extended-timestamp types carry microseconds inside the length.
+        if length < 4:
+            warn(MrtWarning(offset, "damaged BGP4MP_ET record shorter than its timestamp"))
+            return None, end, last_ts
+        microsecond = _U32.unpack_from(body)[0]
+        body = body[4:]
+    return MrtRecord(offset, timestamp, mrt_type, subtype, body, microsecond), end, last_ts
+
+
 def read_records(
     source: str | Path | BinaryIO, on_warning: WarningHandler | None = None
 ) -> Iterator[MrtRecord]:
@@ -275,67 +329,13 @@ def read_records(
     warn = on_warning or _log_warning
     stream = open_mrt(source)
     win = _Window(stream)
-    offset = 0
+    offset: int | None = 0
     last_ts: int | None = None
     try:
-        while True:
-            win.release(offset)
-            if not win.ensure(offset + 12):
-                if win.end > offset:
-                    got = win.end - offset
-                    torn = f"truncated record header ({got} of 12 bytes)"
-                    warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
-                elif win.problem:
-                    warn(MrtWarning(offset, win.problem))
-                return
-            header = win.get(offset, offset + 12)
-            timestamp, mrt_type, subtype, length = _HEADER.unpack(header)
-            end = offset + 12 + length
-            damaged = not _plausible(header, last_ts)
-            found: int | None = None
-            if (
-                not damaged
-                and win.ensure(end + 12)
-                and not _plausible(win.get(end, end + 12), last_ts)
-            ):
-                # The length does not land on a plausible header: either this length is damaged
-                # (then a real record starts inside this one) or the damage starts right after
-                # this intact record (then the next iteration resynchronises from there).
-                found = _resync(win, offset + 1, last_ts)
-                damaged = found is not None and found < end
-            elif damaged:
-                found = _resync(win, offset + 1, last_ts)
-            if damaged:
-                if found is None:
-                    warn(MrtWarning(offset, "damaged header; no plausible record follows"))
-                    return
-                warn(
-                    MrtWarning(
-                        offset,
-                        f"damaged header; skipped {found - offset} bytes,"
-                        f" resynchronised at byte offset {found}",
-                    )
-                )
-                offset = found
-                continue
-            if not win.ensure(end):
-                got = win.end - offset - 12
-                torn = f"torn record (type {mrt_type} subtype {subtype}): body has {got} of {length} bytes"
-                warn(MrtWarning(offset, f"{torn}; {win.problem}" if win.problem else torn))
-                return
-            body = win.get(offset + 12, end)
-            last_ts = timestamp
-            microsecond = 0
-            if mrt_type == BGP4MP_ET:
-                # RFC 6396 §3: the extended-timestamp types carry microseconds inside the length.
-                if length < 4:
-                    warn(MrtWarning(offset, "damaged BGP4MP_ET record shorter than its timestamp"))
-                    offset = end
-                    continue
-                microsecond = _U32.unpack_from(body)[0]
-                body = body[4:]
-            yield MrtRecord(offset, timestamp, mrt_type, subtype, body, microsecond)
-            offset = end
+        while offset is not None:
+            record, offset, last_ts = next_record(win, offset, last_ts, warn)
+            if record is not None:
+                yield record
     finally:
         if isinstance(source, str | Path):
             stream.close()

@@ -21,19 +21,17 @@ from isoc.routing.vrps import ASPA, FamilyVRPs, VRPSet
 
 _LOW64 = (1 << 64) - 1
 
-VRP_SCHEMA = pa.schema(
-    [
-        ("prefix", pa.string()),
-        ("max_length", pa.uint8()),
-        ("asn", pa.uint32()),
-        ("family", pa.uint8()),
-        ("length", pa.uint8()),
-        ("start_hi", pa.uint64()),
-        ("start_lo", pa.uint64()),
-        ("end_hi", pa.uint64()),
-        ("end_lo", pa.uint64()),
-    ]
-)
+#: The numeric bounds every prefix table carries (see the module docstring).
+BOUNDS_FIELDS = [
+    ("family", pa.uint8()),
+    ("length", pa.uint8()),
+    ("start_hi", pa.uint64()),
+    ("start_lo", pa.uint64()),
+    ("end_hi", pa.uint64()),
+    ("end_lo", pa.uint64()),
+]
+
+VRP_SCHEMA = pa.schema([("prefix", pa.string()), ("max_length", pa.uint8()), ("asn", pa.uint32()), *BOUNDS_FIELDS])
 
 ASPA_SCHEMA = pa.schema([("customer", pa.uint32()), ("providers", pa.list_(pa.uint32())), ("expires", pa.int64())])
 
@@ -47,13 +45,8 @@ ROUTE_SCHEMA = pa.schema(
         ("last_seen", pa.int64()),
         ("as_path", pa.string()),  # one path it was seen with
         ("state", pa.uint8()),  # rov.ValidationState; null when no VRP set was available
-        ("country", pa.string()),  # ISO 3166-1 alpha-2 of the origin network, or null
-        ("family", pa.uint8()),
-        ("length", pa.uint8()),
-        ("start_hi", pa.uint64()),
-        ("start_lo", pa.uint64()),
-        ("end_hi", pa.uint64()),
-        ("end_lo", pa.uint64()),
+        ("country", pa.string()),  # ISO 3166-1 alpha-2 where the address space is registered, else the origin's
+        *BOUNDS_FIELDS,
     ]
 )
 
