@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import count
-from pathlib import Path
 
 import pytest
 
-ROOT_CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
 _emails = count(1)
-T0 = datetime(2031, 3, 1, 12, 0, tzinfo=UTC)
+T0 = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -21,18 +19,15 @@ def t0() -> datetime:
 
 
 @pytest.fixture
-def make_person(request) -> Callable:
-    return request.config.pluginmanager.get_plugin(str(ROOT_CONFTEST)).make_person
-
-
-@pytest.fixture
-def new_person(db, make_person) -> Callable:
+def new_person(db) -> Callable:
     """A fresh person; ``isoc_member=True`` makes them a global member from ``at``."""
 
     def make(isoc_member: bool = True, at: datetime = T0, **fields):
         from isoc.members import services as ms
+        from isoc.members.models import Person
 
-        p = make_person(f"chap{next(_emails)}@example.net", **fields)
+        # No password: hashing one (Argon2) for every one of 25 members is slow.
+        p = Person.objects.create_user(email=f"chap{next(_emails)}@example.net", **fields)
         if isoc_member:
             ms.join(p, "global", at=at)
         return p

@@ -399,8 +399,8 @@ def review_standing(chapter: cm.Chapter, at: datetime | None = None) -> cm.Chapt
     at = at or timezone.now()
     chapter = _lock(chapter)
     state = State(chapter.state)
-    if state in (State.IN_FORMATION, State.DECHARTERED):
-        return None
+    if state in (State.IN_FORMATION, State.DECHARTERED) or chapter.state_since > at:
+        return None  # nothing to review, or a review of a past instant its history has overtaken
     result = standing(chapter, at)
     failing = [(f, d) for f, d in result.failures if f != Failure.NOT_CHARTERED]
     words = "; ".join(reasons(rules.Standing(False, tuple(failing))))
