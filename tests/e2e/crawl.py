@@ -109,6 +109,19 @@ RULES: list[Rule] = [
         "staff": [f"/members/organizations/{f['other_organization']}/"],
     }[role]),
     Rule(r"members/organizations/<slug:slug>/<slug:action>/", not_a_page="POST-only: edit, add contact, renew"),
+    # Chapters
+    Rule(r"chapters/", everyone("/chapters/")),
+    Rule(r"chapters/<slug:slug>/", lambda f, role: [f"/chapters/{f['chapters']['public']}/",
+                                                    f"/chapters/{f['chapters']['group']}/",
+                                                    f"/chapters/{f['chapters']['officer']}/"]),
+    Rule(r"chapters/<slug:slug>/(join|leave)/", not_a_page="POST-only: join or leave a chapter"),
+    Rule(r"chapters/<slug:slug>/members\.csv", not_a_page="CSV download of a chapter's members"),
+    Rule(r"chapters/<slug:slug>/dashboard/", lambda f, role: {
+        "visitor": [], "member": [f"/chapters/{f['chapters']['officer']}/dashboard/"],
+        "staff": [f"/chapters/{f['chapters']['public']}/dashboard/"]}[role]),
+    Rule(r"chapters/<slug:slug>/reports/new/", lambda f, role: {
+        "visitor": [], "member": [f"/chapters/{f['chapters']['officer']}/reports/new/"],
+        "staff": [f"/chapters/{f['chapters']['public']}/reports/new/"]}[role]),
     # Pulse. Until Pulse has demo data, a detail page with no row to show is visited at an
     # address that does not exist (its "not found" page); served_site.prepare names rows
     # as soon as there are any.
