@@ -16,6 +16,7 @@ urlpatterns = [
     path("preferences/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("isoc.members.urls")),
+    path("events/", include("isoc.events.urls")),
     path("pulse/", include("isoc.pulse.urls")),
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("pulse/routing/", include("isoc.routing.urls")),
