@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from isoc.events import services
-from isoc.events.models import Event, Registration, RegistrationChange, Session
+from isoc.events.models import Event, EventFunding, Registration, RegistrationChange, Session
 
 
 class SessionInline(admin.StackedInline):
@@ -13,13 +13,26 @@ class SessionInline(admin.StackedInline):
     extra = 0
 
 
+class FundingInline(admin.TabularInline):
+    """Read-only: a grant is made through ``services.grant_funding`` (API), which checks
+    the chapter's standing."""
+
+    model = EventFunding
+    extra = 0
+    can_delete = False
+    readonly_fields = ("amount", "currency", "granted_at", "granted_by", "purpose")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
     list_display = ("title", "starts_at", "scope", "mode", "capacity", "fee", "currency", "published", "is_demo")
     list_filter = ("scope", "mode", "published", "is_demo")
     search_fields = ("title", "slug", "city")
-    raw_id_fields = ("organizers",)
-    inlines = [SessionInline]
+    raw_id_fields = ("organizers", "chapter")
+    inlines = [SessionInline, FundingInline]
     readonly_fields = ("is_demo",)
 
     def save_model(self, request, obj, form, change):

@@ -10,7 +10,7 @@ from typing import Literal
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from isoc.events import queries, services
@@ -36,6 +36,7 @@ class EventOut(Schema):
     title: str
     summary: str
     scope: str
+    chapter: str | None
     region: str
     mode: str
     venue: str
@@ -64,6 +65,20 @@ class EventDetailOut(EventOut):
     sessions: list[SessionOut]
 
 
+class FundingIn(Schema):
+    amount: Decimal
+    currency: str = Field(..., pattern=r"^[A-Z]{3}$")
+    purpose: str = Field("", max_length=300)
+
+
+class FundingOut(Schema):
+    event: str
+    amount: Decimal
+    currency: str
+    granted_at: datetime
+    purpose: str
+
+
 class RegistrationOut(Schema):
     event: str
     state: str
@@ -79,7 +94,7 @@ def _event_out(e: Event, taken: int | None = None) -> dict:
                                       "time_zone", "starts_at", "ends_at", "members_open_at", "public_open_at",
                                       "closes_at", "capacity", "fee", "currency", "is_demo")},
         "registration_phase": e.phase(), "seats_left": max(0, e.capacity - taken), "waiting": e.waiting(),
-        "cancelled": e.cancelled_at is not None, "url": e.get_absolute_url(), "ics": f"/api/v1/events/{e.slug}.ics",
+        "chapter": e.chapter.slug if e.chapter_id else None, "cancelled": e.cancelled_at is not None, "url": e.get_absolute_url(), "ics": f"/api/v1/events/{e.slug}.ics",
     }
 
 
@@ -152,3 +167,13 @@ def attendees(request, slug: str):
 
         raise HttpError(403, "Organizers and staff only.")
     return [dict(zip(queries.ATTENDEE_COLUMNS, row, strict=True)) for row in queries.attendee_rows(event)]
+
+
+@router.post("{slug}/funding", response={201: FundingOut}, auth=AUTH,
+             summary="Grant funding to an event (staff); refused for a chapter that may not receive it")
+def grant_funding(request, slug: str, payload: FundingIn):
+    event = _published(slug)
+    grant = services.grant_funding(event, amount=payload.amount, currency=payload.currency, actor=request.user,
+                                   purpose=payload.purpose)
+    return 201, {"event": event.slug, "amount": grant.amount, "currency": grant.currency,
+                 "granted_at": grant.granted_at, "purpose": grant.purpose}

@@ -38,6 +38,9 @@ class Event(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices, default=Scope.GLOBAL)
+    chapter = models.ForeignKey("chapters.Chapter", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="events", verbose_name=_("chapter"),
+                                help_text=_("The chapter that runs a chapter event."))
     region = models.CharField(_("region"), max_length=100, blank=True,
                               help_text=_("For a regional event: the region it serves."))
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
@@ -81,6 +84,8 @@ class Event(models.Model):
                 name="event_registration_window_in_order",
             ),
             models.CheckConstraint(condition=Q(fee__gte=0), name="event_fee_not_negative"),
+            models.CheckConstraint(condition=Q(scope="chapter", chapter__isnull=False) | (~Q(scope="chapter") & Q(chapter__isnull=True)),
+                                   name="event_chapter_iff_chapter_scope"),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +99,10 @@ class Event(models.Model):
             raise ValidationError({"time_zone": _("Not a known time zone; use an IANA name such as Europe/Paris.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("An event must end after it starts.")})
+        if self.scope == self.Scope.CHAPTER and not self.chapter_id:
+            raise ValidationError({"chapter": _("A chapter event names the chapter that runs it.")})
+        if self.scope != self.Scope.CHAPTER and self.chapter_id:
+            raise ValidationError({"chapter": _("Only a chapter event is run by a chapter; choose the chapter scope.")})
         times = (self.members_open_at, self.public_open_at, self.closes_at, self.starts_at)
         if all(times) and not (times[0] <= times[1] <= times[2] <= times[3]):
             raise ValidationError(_("Registration must open to members, then to everyone, then close, "
@@ -212,3 +221,26 @@ class RegistrationChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class EventFunding(models.Model):
+    """Money the Internet Society grants towards an event (e.g. a chapter's meeting). A
+    grant is recorded once and never edited; a correction is a new row."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="funding", verbose_name=_("event"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("granted by"))
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        verbose_name = _("event funding")
+        verbose_name_plural = _("event funding")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="event_funding_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} for {self.event}"

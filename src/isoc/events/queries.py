@@ -15,7 +15,7 @@ def listed(*, when: str = "upcoming", scope: str = "", mode: str = "") -> QueryS
     """Published events, upcoming (not yet ended) soonest first, or past latest first;
     each with ``taken`` (seats held) counted in the same query."""
     now = timezone.now()
-    events = Event.objects.filter(published=True).annotate(
+    events = Event.objects.filter(published=True).select_related("chapter").annotate(
         taken=Count("registrations", filter=Q(registrations__state__in=Registration.HOLDS_SEAT)))
     events = events.filter(ends_at__gte=now).order_by("starts_at", "id") if when == "upcoming" else \
         events.filter(ends_at__lt=now).order_by("-starts_at", "-id")

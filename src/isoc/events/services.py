@@ -11,13 +11,14 @@ gets the seat, the other the waitlist. Fees are invoiced through the dues ledger
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from isoc.events import rules
-from isoc.events.models import Event, Registration, RegistrationChange
+from isoc.events.models import Event, EventFunding, Registration, RegistrationChange
 from isoc.members import models as m
 from isoc.members import services as ledger
 from isoc.members.services import RuleViolation
@@ -198,3 +199,32 @@ def waitlist_position(registration: Registration) -> int | None:
 def may_export_attendees(event: Event, person) -> bool:
     return bool(getattr(person, "is_authenticated", False)
                 and (person.is_staff or event.organizers.filter(pk=person.pk).exists()))
+
+
+@transaction.atomic
+def grant_funding(event: Event, *, amount: Decimal | str, currency: str, actor: m.Person, purpose: str = "",
+                  at: datetime | None = None) -> EventFunding:
+    """Record the Internet Society's funding of an event (secretariat only). Funding for a
+    chapter-run event is refused while the chapter may not receive event funding: in
+    formation, not in good standing, in rejuvenation or de-chartered."""
+    from isoc.chapters.services import may_receive_event_funding
+
+    if actor is None or not actor.is_staff:
+        raise RuleViolation(_("Only the secretariat can do this."), code="forbidden")
+    event = _locked_event(event)
+    now = at or timezone.now()
+    try:
+        value = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise RuleViolation(_("Not an amount of money: %(v)s") % {"v": amount}, "amount") from exc
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e10"):
+        raise RuleViolation(_("The amount must be more than zero."), "amount")
+    if event.cancelled_at is not None:
+        raise RuleViolation(_("This event was cancelled."), code="event_cancelled")
+    if event.chapter_id is not None and not may_receive_event_funding(event.chapter, now):
+        raise RuleViolation(
+            _("%(chapter)s may not receive event funding now (state: %(state)s); only a chapter in good standing can.")
+            % {"chapter": event.chapter.name, "state": event.chapter.get_state_display()},
+            code="chapter_not_eligible")
+    return EventFunding.objects.create(event=event, amount=value, currency=currency, granted_at=now, granted_by=actor,
+                                       purpose=purpose[:300])
