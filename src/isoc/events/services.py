@@ -65,8 +65,10 @@ def _take_seat(registration: Registration, event: Event, actor, at: datetime, no
 
 
 @transaction.atomic
-def register(event: Event, person: m.Person, *, actor: m.Person | None = None, at: datetime | None = None) -> Registration:
-    """Register ``person`` for ``event``: a seat while one is free, else the waitlist."""
+def register(event: Event, person: m.Person, *, actor: m.Person | None = None, at: datetime | None = None,
+             notify: bool = True) -> Registration:
+    """Register ``person`` for ``event``: a seat while one is free, else the waitlist.
+    ``notify=False`` sends no mail (demo data)."""
     event = _locked_event(event)
     now = at or timezone.now()
     if not event.published:
@@ -91,10 +93,12 @@ def register(event: Event, person: m.Person, *, actor: m.Person | None = None, a
     if placement == rules.Placement.SEAT:
         registration.state = ""  # history reads "— → confirmed", not "waitlisted → confirmed"
         _take_seat(registration, event, actor or person, now, "registered")
-        _notify(registration, "confirmed" if registration.state == State.CONFIRMED else "awaiting_payment")
+        if notify:
+            _notify(registration, "confirmed" if registration.state == State.CONFIRMED else "awaiting_payment")
     else:
         _log(registration, "", State.WAITLISTED, actor or person, "event full", now)
-        _notify(registration, "waitlisted")
+        if notify:
+            _notify(registration, "waitlisted")
     return registration
 
 
