@@ -230,6 +230,8 @@ def _pulse_rows() -> dict:
 def _event_rows(member, staff) -> dict:
     """A demo event the member is registered for (waitlisted, so the page shows the
     waitlist), a paid one, and the staff administrator as an organizer of the first."""
+    from django.utils import timezone
+
     from isoc.events import services
     from isoc.events.models import Event, Registration
 
