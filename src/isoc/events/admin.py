@@ -2,15 +2,20 @@
 their state changes only through services, so history and the waitlist stay right)."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from isoc.events import services
 from isoc.events.models import Event, EventFunding, Registration, RegistrationChange, Session
+from isoc.site.admin_fixes import LabelledSplitDateTime
 
 
 class SessionInline(admin.StackedInline):
     model = Session
     extra = 0
+    # The site's admin mending labels the model admin's own date-time inputs, not an
+    # inline's: give these the same labelled widget.
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
 
 class FundingInline(admin.TabularInline):
