@@ -116,6 +116,19 @@ RULES: list[Rule] = [
     Rule(r"events/<slug:slug>/(register|cancel)/", not_a_page="POST-only: register, cancel"),
     Rule(r"events/<slug:slug>/calendar\.ics", not_a_page="iCalendar download"),
     Rule(r"events/<slug:slug>/attendees\.csv", not_a_page="CSV download (organizers and staff)"),
+    # Chapters
+    Rule(r"chapters/", everyone("/chapters/")),
+    Rule(r"chapters/<slug:slug>/", lambda f, role: [f"/chapters/{f['chapters']['public']}/",
+                                                    f"/chapters/{f['chapters']['group']}/",
+                                                    f"/chapters/{f['chapters']['officer']}/"]),
+    Rule(r"chapters/<slug:slug>/(join|leave)/", not_a_page="POST-only: join or leave a chapter"),
+    Rule(r"chapters/<slug:slug>/members\.csv", not_a_page="CSV download of a chapter's members"),
+    Rule(r"chapters/<slug:slug>/dashboard/", lambda f, role: {
+        "visitor": [], "member": [f"/chapters/{f['chapters']['officer']}/dashboard/"],
+        "staff": [f"/chapters/{f['chapters']['public']}/dashboard/"]}[role]),
+    Rule(r"chapters/<slug:slug>/reports/new/", lambda f, role: {
+        "visitor": [], "member": [f"/chapters/{f['chapters']['officer']}/reports/new/"],
+        "staff": [f"/chapters/{f['chapters']['public']}/reports/new/"]}[role]),
     # Pulse. Until Pulse has demo data, a detail page with no row to show is visited at an
     # address that does not exist (its "not found" page); served_site.prepare names rows
     # as soon as there are any.

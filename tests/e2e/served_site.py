@@ -144,6 +144,9 @@ def prepare(facts_file: str) -> None:
     from isoc.routing import demo as routing_demo
 
     routing_demo.generate(reset=True)
+    from isoc.chapters import demo as chapters_demo
+
+    chapters_demo.generate(seed=DEMO_SEED, reset=True)
     from isoc.events import demo as events_demo
 
     events_demo.generate(reset=True)
@@ -205,6 +208,7 @@ def prepare(facts_file: str) -> None:
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
     facts["events"] = _event_rows(member, staff)
+    facts["chapters"] = _chapter_rows(member, staff)
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -242,6 +246,20 @@ def _event_rows(member, staff) -> dict:
     full.organizers.add(staff)
     paid = next((e for e in upcoming if e.fee > 0), full)
     return {"full": full.slug, "paid": paid.slug}
+def _chapter_rows(member, staff) -> dict:
+    """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
+    missing) that the crawl's member chairs, so the dashboard and report form have content."""
+    from django.utils import timezone
+
+    from isoc.chapters import services
+    from isoc.chapters.models import Chapter
+
+    public = Chapter.objects.filter(is_demo=True, state="chartered").order_by("pk").first()
+    officer = Chapter.objects.filter(is_demo=True, state="rejuvenation").order_by("pk").first()
+    if not services.is_member(member, officer):
+        services.join(member, officer)
+    services.appoint_officer(officer, member, "chair", starts_on=timezone.now().date(), actor=staff)
+    return {"public": public.slug, "officer": officer.slug, "group": "accessibility"}
 
 
 def _routing_rows() -> dict:

@@ -202,7 +202,7 @@ class OfficerTerm(models.Model):
         VOTING_DELEGATE = rules.Role.VOTING_DELEGATE.value, _("Voting delegate")
         CAC_DELEGATE = rules.Role.CAC_DELEGATE.value, _("Chapters Advisory Council delegate")
 
-    person = models.ForeignKey("members.Person", on_delete=models.PROTECT, related_name="officer_terms",
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE, related_name="officer_terms",
                                verbose_name=_("person"))
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="officer_terms",
                                 verbose_name=_("chapter"))
@@ -258,7 +258,7 @@ class ChapterTransition(models.Model):
                               related_name="+", verbose_name=_("by"),
                               help_text=_("Empty when the standards review made the change."))
     reason = models.TextField(_("reason"), max_length=2000)
-    appeal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals",
+    appeal_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="appeals",
                                   verbose_name=_("appeal of"))
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
 

@@ -38,7 +38,7 @@ def remove() -> None:
 def _chapters() -> list:
     from isoc.chapters.models import Chapter
 
-    return list(Chapter.objects.order_by("-is_demo", "pk")[:10])
+    return list(Chapter.objects.filter(kind=Chapter.Kind.CHAPTER).order_by("-is_demo", "pk")[:10])
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from isoc.chapters.cli import app as chapters_app
 from isoc.routing.cli import app as routing_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -22,6 +23,7 @@ app.add_typer(token_app, name="token")
 i18n_app = typer.Typer(help="Translations: extract messages, compile and check the catalogs.", no_args_is_help=True)
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
+app.add_typer(chapters_app, name="chapters")
 console = Console(stderr=True)
 
 
@@ -125,6 +127,11 @@ def demo(
 
     routing = generate_routing(reset=reset)
     console.print(f"Routing demo: {routing['snapshots']} monthly snapshots, {routing['incidents']} incidents")
+    from isoc.chapters.demo import generate as generate_chapters
+
+    chapters = generate_chapters(seed=seed, reset=reset)
+    console.print(f"Chapters demo: {chapters['chapters']} chapters, {chapters['memberships']} chapter memberships, "
+                  f"{chapters['officers']} officer terms, {chapters['reports']} annual reports")
     from isoc.events.demo import generate as generate_events
 
     events = generate_events(seed=seed, reset=reset)
