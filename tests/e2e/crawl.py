@@ -109,6 +109,13 @@ RULES: list[Rule] = [
         "staff": [f"/members/organizations/{f['other_organization']}/"],
     }[role]),
     Rule(r"members/organizations/<slug:slug>/<slug:action>/", not_a_page="POST-only: edit, add contact, renew"),
+    # Events
+    Rule(r"events/", everyone("/events/", "/events/?when=past&scope=&mode=")),
+    Rule(r"events/<slug:slug>/", lambda f, role: [f"/events/{f['events']['full']}/", f"/events/{f['events']['paid']}/"]
+         + (["/events/no-such-event/"] if role == "visitor" else [])),
+    Rule(r"events/<slug:slug>/(register|cancel)/", not_a_page="POST-only: register, cancel"),
+    Rule(r"events/<slug:slug>/calendar\.ics", not_a_page="iCalendar download"),
+    Rule(r"events/<slug:slug>/attendees\.csv", not_a_page="CSV download (organizers and staff)"),
     # Chapters
     Rule(r"chapters/", everyone("/chapters/")),
     Rule(r"chapters/<slug:slug>/", lambda f, role: [f"/chapters/{f['chapters']['public']}/",

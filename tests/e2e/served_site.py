@@ -147,6 +147,9 @@ def prepare(facts_file: str) -> None:
     from isoc.chapters import demo as chapters_demo
 
     chapters_demo.generate(seed=DEMO_SEED, reset=True)
+    from isoc.events import demo as events_demo
+
+    events_demo.generate(reset=True)
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
@@ -204,6 +207,7 @@ def prepare(facts_file: str) -> None:
     }
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
+    facts["events"] = _event_rows(member, staff)
     facts["chapters"] = _chapter_rows(member, staff)
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
@@ -227,6 +231,21 @@ def _pulse_rows() -> dict:
     return rows
 
 
+def _event_rows(member, staff) -> dict:
+    """A demo event the member is registered for (waitlisted, so the page shows the
+    waitlist), a paid one, and the staff administrator as an organizer of the first."""
+    from django.utils import timezone
+
+    from isoc.events import services
+    from isoc.events.models import Event, Registration
+
+    upcoming = Event.objects.filter(is_demo=True, published=True, closes_at__gt=timezone.now()).order_by("starts_at")
+    full = next(e for e in upcoming if e.phase() == "open" and e.seats_left() == 0)
+    if not Registration.objects.filter(event=full, person=member).exclude(state="cancelled").exists():
+        services.register(full, member, notify=False)
+    full.organizers.add(staff)
+    paid = next((e for e in upcoming if e.fee > 0), full)
+    return {"full": full.slug, "paid": paid.slug}
 def _chapter_rows(member, staff) -> dict:
     """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
     missing) that the crawl's member chairs, so the dashboard and report form have content."""

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isoc.members import models as m
+from isoc.members.hooks import invoice_paid, invoice_voided
 from isoc.members.labels import label
 from isoc.members.numbering import format_number
 from isoc.members.status import Category, Status
@@ -142,6 +143,7 @@ def record_payment(
     )
     if invoice.is_paid:
         _start_paid_term(invoice, at, actor)
+        invoice_paid.send(sender=m.Invoice, invoice=invoice, at=at, actor=actor)
     return payment
 
 
@@ -165,6 +167,7 @@ def void_invoice(invoice: m.Invoice, *, reason: str, actor: m.Person | None = No
     )
     m.MembershipTerm.objects.filter(invoice=invoice, starts_at__isnull=True).update(voided_at=now)
     m.OrganizationTerm.objects.filter(invoice=invoice, starts_at__isnull=True).update(voided_at=now)
+    invoice_voided.send(sender=m.Invoice, invoice=invoice, actor=actor, reason=reason)
     return note
 
 

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from isoc.chapters.api import router as chapters_router
+from isoc.events.api import router as events_router
 from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
@@ -64,6 +65,7 @@ def on_not_found(request, exc):
 
 
 api.add_router("/", members_router)
+api.add_router("/events/", events_router)
 api.add_router("/chapters/", chapters_router)
 api.add_router("/pulse/", pulse_router)
 api.add_router("/pulse/shutdowns/", shutdowns_router)

@@ -111,6 +111,10 @@ def demo(
     setup_django()
     from isoc.members import demo as demo_data
 
+    if reset:  # demo registrations hold on to demo people and invoices: they go first
+        from isoc.events.demo import remove as remove_demo_events
+
+        remove_demo_events()
     with progress_bar("Generating demo data", people + organizations) as advance:
         report = demo_data.generate(people=people, organizations=organizations, seed=seed, reset=reset, progress=advance)
     console.print(str(report))
@@ -128,6 +132,10 @@ def demo(
     chapters = generate_chapters(seed=seed, reset=reset)
     console.print(f"Chapters demo: {chapters['chapters']} chapters, {chapters['memberships']} chapter memberships, "
                   f"{chapters['officers']} officer terms, {chapters['reports']} annual reports")
+    from isoc.events.demo import generate as generate_events
+
+    events = generate_events(seed=seed, reset=reset)
+    console.print(f"Events demo: {events['events']} events, {events['registrations']} registrations")
 
 
 @app.command()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "isoc.shutdowns",
     "isoc.routing",
     "isoc.chapters",
+    "isoc.events",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("preferences/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("isoc.members.urls")),
+    path("events/", include("isoc.events.urls")),
     path("chapters/", include("isoc.chapters.urls")),
     path("pulse/", include("isoc.pulse.urls")),
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),

@@ -1,0 +1,113 @@
+"""Real concurrent requests for the last seat: many people press "register" at the same
+instant through the API, each in its own thread with its own database connection. The
+event row's lock (FOR UPDATE on PostgreSQL; IMMEDIATE transactions on SQLite) lets one
+have the seat; everyone else is waitlisted, unpaid. Run with DATABASE_URL pointing at
+PostgreSQL to exercise row locking (CI runs both)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import close_old_connections, connections
+from django.test import Client
+
+from isoc.events import services
+from isoc.events.models import Registration
+from isoc.members import models as m
+
+pytestmark = pytest.mark.django_db(transaction=True)
+THREADS = 8
+
+
+@pytest.fixture
+def shared_sqlite(tmp_path):
+    """A database several threads can write to at once: on SQLite, a file copy of the
+    in-memory test database (as in tests/members/test_concurrency.py); PostgreSQL as is."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection
+    path = tmp_path / "threads.sqlite3"
+    target = sqlite3.connect(path)
+    memory.backup(target)
+    target.close()
+    settings_dict = connection.settings_dict
+    name = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    connection.connection = None
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = name
+        connection.connection = memory
+
+
+def _race(worker, n: int = THREADS) -> list:
+    barrier = threading.Barrier(n)
+    results: list = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = worker(i)
+        except Exception as exc:  # the outcome is what the test inspects
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    close_old_connections()
+    return results
+
+
+def _clients(people) -> list[Client]:
+    clients = []
+    for p in people:
+        c = Client()
+        c.force_login(p)
+        clients.append(c)
+    return clients
+
+
+@pytest.mark.parametrize("fee", [Decimal("0.00"), Decimal("30.00")])
+def test_concurrent_requests_for_the_last_seat_never_oversell(shared_sqlite, make_event, new_person, fee):
+    event = make_event(capacity=3, fee=fee)
+    for _ in range(2):
+        services.register(event, new_person())
+    clients = _clients([new_person() for _ in range(THREADS)])
+    results = _race(lambda i: clients[i].post(f"/api/v1/events/{event.slug}/registration"))
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert [r.status_code for r in results] == [201] * THREADS
+    states = sorted(r.json()["state"] for r in results)
+    seat = "awaiting_payment" if fee else "confirmed"
+    assert states == [seat] + ["waitlisted"] * (THREADS - 1)
+    assert event.registrations.filter(state__in=Registration.HOLDS_SEAT).count() == 3
+    positions = sorted(r.json()["waitlist_position"] for r in results if r.json()["state"] == "waitlisted")
+    assert positions == list(range(1, THREADS))
+    assert m.Invoice.objects.count() == (3 if fee else 0)  # nobody on the waitlist was invoiced
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_once(shared_sqlite, make_event, new_person):
+    event = make_event(capacity=THREADS)
+    seated = [services.register(event, new_person()) for _ in range(THREADS)]
+    waiting = [services.register(event, new_person()) for _ in range(THREADS // 2)]
+    results = _race(lambda i: services.cancel(Registration.objects.get(pk=seated[i].pk)))
+    assert all(isinstance(r, Registration) for r in results), results
+    assert event.registrations.filter(state=Registration.State.CONFIRMED).count() == THREADS // 2
+    for r in waiting:
+        r.refresh_from_db()
+        assert r.state == Registration.State.CONFIRMED
+        assert r.history.filter(to_state="confirmed").count() == 1
