@@ -29,11 +29,13 @@ def reference_data(request):
     if not wants_db or request.node.get_closest_marker("no_seed"):
         return
     request.getfixturevalue("_django_db_helper")
+    from isoc.chapters.seed import seed as seed_chapters
     from isoc.members.seed import seed
     from isoc.pulse.seed import seed_countries
 
     seed()
     seed_countries()
+    seed_chapters()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ TIERS = [
     ("platinum", "Platinum", 6, Decimal("100000.00")),
 ]
 
-STAFF_APPS = ("pulse", "shutdowns")
+STAFF_APPS = ("pulse", "shutdowns", "chapters")
 
 ROLE_PERMISSIONS = {
     "member": [],

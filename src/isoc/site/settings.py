@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "isoc.pulse",
     "isoc.shutdowns",
     "isoc.routing",
+    "isoc.chapters",
     "isoc.elections.apps.ElectionsConfig",
 ]
 
