@@ -134,7 +134,8 @@ def create_election(*, slug: str, title: str, nominations_open: datetime, method
             raise RuleViolation(_("Instant-runoff fills one seat; %(electorate)s has %(n)s open. Use STV.")
                                 % {"electorate": electorate.name, "n": seats}, "method")
         em.Contest.objects.create(election=election, electorate=electorate, seats=seats)
-    em.ElectionEvent.objects.create(election=election, actor=actor, kind="created", to_state=State.DRAFT)
+    em.ElectionEvent.objects.create(election=election, actor=actor, kind="created", to_state=State.DRAFT,
+                                    at=timezone.now())
     return election
 
 
@@ -181,7 +182,7 @@ def nominate(contest: em.Contest, *, name: str, email: str, statement: str = "",
     try:
         with transaction.atomic():
             return em.Nomination.objects.create(contest=contest, name=name, email=email, statement=statement,
-                                                person=person)
+                                                person=person, submitted_at=timezone.now())
     except IntegrityError:
         raise RuleViolation(_("This address already stands in this contest."), "email", code="duplicate") from None
 
@@ -190,7 +191,7 @@ def _chapter_roll(cutoff: datetime) -> list[tuple[str, str, int, object]]:
     from isoc.chapters import services as chapters
 
     rows = []
-    for chapter in chapters.chapters_in_good_standing(cutoff):
+    for chapter in chapters.chapters_in_good_standing(cutoff, kind="chapter").order_by("pk"):
         rows.append((f"chapter:{chapter.pk}", str(chapter), 1, chapters.voting_delegate(chapter, cutoff)))
     return rows
 
@@ -284,7 +285,7 @@ def sign_petition(nomination: em.Nomination, person) -> em.PetitionSignature:
         raise RuleViolation(_("You already support this petition."), code="already_signed")
     try:
         with transaction.atomic():
-            return em.PetitionSignature.objects.create(nomination=nomination, roll=free[0])
+            return em.PetitionSignature.objects.create(nomination=nomination, roll=free[0], signed_at=timezone.now())
     except IntegrityError:
         raise RuleViolation(_("You already support this petition."), code="already_signed") from None
 
@@ -318,6 +319,7 @@ def close_petitions(election: em.Election, actor=None) -> em.Election:
 
 @transaction.atomic
 def ask_question(nomination: em.Nomination, person, question: str) -> em.ForumPost:
+    nomination = em.Nomination.objects.select_related("contest__election").get(pk=nomination.pk)
     election = nomination.contest.election
     if election.state not in (State.FORUM, State.VOTING):
         raise RuleViolation(_("The candidate forum is not open."), code="wrong_state")
@@ -325,7 +327,8 @@ def ask_question(nomination: em.Nomination, person, question: str) -> em.ForumPo
         raise RuleViolation(_("Questions go to candidates."), code="not_candidate")
     if person is None or not question.strip():
         raise RuleViolation(_("Write a question."), "question")
-    return em.ForumPost.objects.create(nomination=nomination, asked_by=person, question=question.strip())
+    return em.ForumPost.objects.create(nomination=nomination, asked_by=person, question=question.strip(),
+                                      asked_at=timezone.now())
 
 
 @transaction.atomic
@@ -467,9 +470,9 @@ def approve_certification(election: em.Election, person) -> em.Election:
     if election.approvals.filter(person=person).exists():
         raise RuleViolation(_("You have already approved this count: a second, different staff member must "
                               "certify it."), code="same_person")
-    em.CertificationApproval.objects.create(election=election, person=person)
+    em.CertificationApproval.objects.create(election=election, person=person, at=timezone.now())
     em.ElectionEvent.objects.create(election=election, actor=person, kind="certification_approved",
-                                    from_state=election.state, to_state=election.state)
+                                    from_state=election.state, to_state=election.state, at=timezone.now())
     if election.approvals.values("person").distinct().count() >= 2:
         election.certified_at = timezone.now()
         election.save(update_fields=["certified_at"])

@@ -15,7 +15,7 @@ TIERS = [
     ("platinum", "Platinum", 6, Decimal("100000.00")),
 ]
 
-STAFF_APPS = ("pulse", "shutdowns", "chapters")
+STAFF_APPS = ("pulse", "shutdowns", "chapters", "elections")
 
 ROLE_PERMISSIONS = {
     "member": [],
