@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from isoc.elections.cli import app as elections_app
 from isoc.routing.cli import app as routing_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -22,6 +23,7 @@ app.add_typer(token_app, name="token")
 i18n_app = typer.Typer(help="Translations: extract messages, compile and check the catalogs.", no_args_is_help=True)
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
+app.add_typer(elections_app, name="elections")
 console = Console(stderr=True)
 
 
@@ -121,6 +123,10 @@ def demo(
 
     routing = generate_routing(reset=reset)
     console.print(f"Routing demo: {routing['snapshots']} monthly snapshots, {routing['incidents']} incidents")
+    from isoc.elections.demo import generate as generate_elections
+
+    elections = generate_elections(reset=reset, seed=seed)
+    console.print(f"Elections demo: {elections['elections']} elections (one certified, one with voting open)")
 
 
 @app.command()
