@@ -161,3 +161,16 @@ def election(db, staff, clock):
 
     clock.set(T0 - timedelta(days=1))
     return es.create_election(slug="bot-2031", title="Board of Trustees election 2031", nominations_open=T0, actor=staff)
+
+
+@pytest.fixture
+def community_once(db, new_person, staff, clock):
+    """A community and an election in its voting period (for hypothesis tests, which
+    reuse one per test function)."""
+    community = make_community(new_person, staff, clock)
+    from isoc.elections import services as es
+
+    clock.set(T0 - timedelta(days=1))
+    election = es.create_election(slug="hyp", title="Hypothesis", nominations_open=T0, actor=staff)
+    run_until(election, "voting", staff, clock)
+    return election, community
