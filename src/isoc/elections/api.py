@@ -105,9 +105,11 @@ def election_results(request, slug: str):
     """The count (as ``tally`` computes it) with each contest's turnout."""
     e = _election(slug)
     if not e.closed:
+        from django.utils.translation import gettext as _
+
         from isoc.members.services import RuleViolation
 
-        raise RuleViolation("Results are published when voting has closed.", code="not_closed")
+        raise RuleViolation(_("Results are published when voting has closed."), code="not_closed")
     turnout = {r["electorate"].slug: {"units": r["roll"]["units"], "voted_units": r["roll"]["voted_units"],
                                       "weight": r["roll"]["weight"], "voted_weight": r["roll"]["voted_weight"]}
                for r in queries.results(e)}
