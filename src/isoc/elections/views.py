@@ -108,7 +108,6 @@ def ballots_json(request, slug: str):
     except RuleViolation:
         raise Http404 from None
     response = HttpResponse(json.dumps(data, indent=1), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{e.slug}-ballots.json"'
     return response
 
 
