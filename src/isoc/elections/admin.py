@@ -6,7 +6,7 @@ from django.contrib import admin
 from isoc.elections import models as em
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(admin.StackedInline):  # a tabular inline has no labels (axe)
     model = em.Seat
     extra = 0
 
