@@ -14,7 +14,7 @@ from e2e_ui import make_person, sign_in
 from playwright.sync_api import expect
 
 _spec = importlib.util.spec_from_file_location(
-    "elections_fixtures", Path(__file__).resolve().parents[1] / "elections" / "conftest.py")
+    "election_helpers", Path(__file__).resolve().parents[1] / "elections" / "election_helpers.py")
 fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixtures)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from election_helpers import run_until
 from typer.testing import CliRunner
 
-from conftest import run_until
 from isoc.elections import models as em
 from isoc.elections import services as es
 

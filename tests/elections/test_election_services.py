@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from election_helpers import T0, run_until
 
-from conftest import T0, run_until
 from isoc.elections import models as em
 from isoc.elections import services as es
 from isoc.elections import tally

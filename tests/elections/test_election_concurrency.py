@@ -12,8 +12,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection, connections
 from django.test import Client
+from election_helpers import T0, make_community, run_until
 
-from conftest import T0, make_community, run_until
 from isoc.elections import models as em
 from isoc.elections import services as es
 
