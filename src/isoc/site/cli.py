@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from isoc.chapters.cli import app as chapters_app
+from isoc.elections.cli import app as elections_app
 from isoc.routing.cli import app as routing_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -24,6 +25,7 @@ i18n_app = typer.Typer(help="Translations: extract messages, compile and check t
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
 app.add_typer(chapters_app, name="chapters")
+app.add_typer(elections_app, name="elections")
 console = Console(stderr=True)
 
 
@@ -136,6 +138,10 @@ def demo(
 
     events = generate_events(seed=seed, reset=reset)
     console.print(f"Events demo: {events['events']} events, {events['registrations']} registrations")
+    from isoc.elections.demo import generate as generate_elections
+
+    elections = generate_elections(reset=reset, seed=seed)
+    console.print(f"Elections demo: {elections['elections']} elections (one certified, one with voting open)")
 
 
 @app.command()
