@@ -7,8 +7,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from isoc.chapters.api import router as chapters_router
-from isoc.events.api import router as events_router
 from isoc.elections.api import router as elections_router
+from isoc.events.api import router as events_router
 from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
