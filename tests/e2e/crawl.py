@@ -111,7 +111,8 @@ RULES: list[Rule] = [
     Rule(r"members/organizations/<slug:slug>/<slug:action>/", not_a_page="POST-only: edit, add contact, renew"),
     # Events
     Rule(r"events/", everyone("/events/", "/events/?when=past&scope=&mode=")),
-    Rule(r"events/<slug:slug>/", lambda f, role: [f"/events/{f['events']['full']}/", f"/events/{f['events']['paid']}/"]
+    Rule(r"events/<slug:slug>/", lambda f, role: [f"/events/{f['events']['full']}/", f"/events/{f['events']['paid']}/",
+                                                   f"/events/{f['events']['chapter']}/"]
          + (["/events/no-such-event/"] if role == "visitor" else [])),
     Rule(r"events/<slug:slug>/(register|cancel)/", not_a_page="POST-only: register, cancel"),
     Rule(r"events/<slug:slug>/calendar\.ics", not_a_page="iCalendar download"),

@@ -249,7 +249,8 @@ def _event_rows(member, staff) -> dict:
         services.register(full, member, notify=False)
     full.organizers.add(staff)
     paid = next((e for e in upcoming if e.fee > 0), full)
-    return {"full": full.slug, "paid": paid.slug}
+    chapter = next((e for e in upcoming if e.chapter_id), paid)
+    return {"full": full.slug, "paid": paid.slug, "chapter": chapter.slug}
 def _chapter_rows(member, staff) -> dict:
     """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
     missing) that the crawl's member chairs, so the dashboard and report form have content."""

@@ -118,6 +118,8 @@ def test_api_list_detail_register_cancel(client, make_event, new_person, assert_
     waiting = client.post(f"/api/v1/events/{event.slug}/registration").json()
     assert waiting["state"] == "waitlisted" and waiting["waitlist_position"] == 1 and waiting["invoice"] is None
     assert client.get(f"/api/v1/events/{event.slug}/registration").json()["state"] == "waitlisted"
+    listed = client.get("/api/v1/events/").json()["items"][0]
+    assert (listed["seats_left"], listed["waiting"]) == (0, 1)
     assert client.delete(f"/api/v1/events/{event.slug}/registration").json()["state"] == "cancelled"
     missing = client.delete(f"/api/v1/events/{event.slug}/registration")
     assert missing.status_code == 409

@@ -87,13 +87,14 @@ class RegistrationOut(Schema):
     invoice: str | None
 
 
-def _event_out(e: Event, taken: int | None = None) -> dict:
+def _event_out(e: Event, taken: int | None = None, waiting: int | None = None) -> dict:
     taken = e.seats_taken() if taken is None else taken
+    waiting = e.waiting() if waiting is None else waiting
     return {
         **{f: getattr(e, f) for f in ("slug", "title", "summary", "scope", "region", "mode", "venue", "city", "country",
                                       "time_zone", "starts_at", "ends_at", "members_open_at", "public_open_at",
                                       "closes_at", "capacity", "fee", "currency", "is_demo")},
-        "registration_phase": e.phase(), "seats_left": max(0, e.capacity - taken), "waiting": e.waiting(),
+        "registration_phase": e.phase(), "seats_left": max(0, e.capacity - taken), "waiting": waiting,
         "chapter": e.chapter.slug if e.chapter_id else None, "cancelled": e.cancelled_at is not None, "url": e.get_absolute_url(), "ics": f"/api/v1/events/{e.slug}.ics",
     }
 
@@ -114,7 +115,7 @@ def _registration_out(r: Registration) -> dict:
 def events(request, when: Literal["upcoming", "past"] = "upcoming", scope: Literal["", "global", "regional", "chapter"] = "",
            mode: Literal["", "online", "in_person", "hybrid"] = ""):
     return LazyRows(queries.listed(when=when, scope=scope, mode=mode),
-                    lambda page: [_event_out(e, e.taken) for e in page])
+                    lambda page: [_event_out(e, e.taken, e.waiting_count) for e in page])
 
 
 # Declared before "{slug}" so that "x.ics" is not read as a slug.

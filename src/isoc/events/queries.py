@@ -13,10 +13,11 @@ ATTENDEE_COLUMNS = ("registration", "state", "first_name", "last_name", "email",
 
 def listed(*, when: str = "upcoming", scope: str = "", mode: str = "") -> QuerySet[Event]:
     """Published events, upcoming (not yet ended) soonest first, or past latest first;
-    each with ``taken`` (seats held) counted in the same query."""
+    each with ``taken`` (seats held) and ``waiting_count`` counted in the same query."""
     now = timezone.now()
     events = Event.objects.filter(published=True).select_related("chapter").annotate(
-        taken=Count("registrations", filter=Q(registrations__state__in=Registration.HOLDS_SEAT)))
+        taken=Count("registrations", filter=Q(registrations__state__in=Registration.HOLDS_SEAT)),
+        waiting_count=Count("registrations", filter=Q(registrations__state=Registration.State.WAITLISTED)))
     events = events.filter(ends_at__gte=now).order_by("starts_at", "id") if when == "upcoming" else \
         events.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     if scope:
