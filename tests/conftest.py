@@ -21,6 +21,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _celery_may_join():
+    """Celery keeps "may a result be waited for" in one process-wide flag, which eager
+    tasks set and restore around each call: tasks queued from several threads at once (the
+    concurrency tests' simultaneous requests) can restore it out of order and leave it set,
+    so a later test's ``.delay().get()`` would be refused. Start every test with it clear."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """Roles, tiers, dues and the countries with their regions exist in every test that uses the database, also after a
     transactional test has emptied the tables (which undoes migration 0002's seed)."""
