@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from isoc.chapters.cli import app as chapters_app
+from isoc.events.cli import app as events_app
 from isoc.routing.cli import app as routing_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -24,6 +25,7 @@ i18n_app = typer.Typer(help="Translations: extract messages, compile and check t
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
 app.add_typer(chapters_app, name="chapters")
+app.add_typer(events_app, name="events")
 console = Console(stderr=True)
 
 
