@@ -108,7 +108,8 @@ def test_api_list_detail_bureaus(client, live):
     assert youth["in_good_standing"] is False
     assert {f["rule"] for f in youth["failures"]} == {"too-few-members", "missing-officer"}
     bureaus = client.get("/api/v1/chapters/bureaus").json()
-    assert [b["slug"] for b in bureaus][:1] == ["africa"] and len(bureaus) == 6
+    assert bureaus["count"] == 6 and bureaus["items"][0] == {"slug": "africa", "name": "Africa", "chapters": 0}
+    assert {b["slug"]: b["chapters"] for b in bureaus["items"]}["europe"] == 1
     assert client.get("/api/v1/chapters/nope").status_code == 404
 
 

@@ -209,6 +209,10 @@ def prepare(facts_file: str) -> None:
     facts["routing"] = _routing_rows()
     facts["events"] = _event_rows(member, staff)
     facts["chapters"] = _chapter_rows(member, staff)
+    from isoc.elections import demo as elections_demo
+
+    elections_demo.generate(reset=True)
+    facts["elections"] = {"certified": elections_demo.CERTIFIED, "voting": elections_demo.IN_PROGRESS}
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 

@@ -190,3 +190,24 @@ def test_recompute_is_idempotent(shared_data: Path):
     recompute_scores()
     after = sorted(NetworkScore.objects.values_list("asn", "month", "routes", "rpki_score", "incident_weight"))
     assert before == after and before
+
+
+def test_routes_imported_before_vrps_are_validated_by_revalidate(shared_data: Path):
+    from isoc.routing.services import revalidate
+
+    with pytest.raises(ValueError, match="no VRPs imported"):
+        revalidate()
+    _ok(import_file("mrt", shared_data / "mrt/ripe-bgpdump/test_data/updates.20160811.1600.gz"))
+    snap = Snapshot.objects.get()
+    assert snap.vrps is None and snap.valid + snap.invalid_as + snap.invalid_length + snap.not_found == 0
+    assert not NetworkScore.objects.exclude(rpki_score=None).exists()
+    _ok(import_file("vrps", shared_data / FULL_VRPS))
+    [done] = revalidate()
+    snap.refresh_from_db()
+    assert snap.vrps is not None and snap.valid + snap.invalid_as + snap.invalid_length + snap.not_found == snap.rows
+    index = store.vrp_index()[1]
+    con = duckdb.connect()
+    rows = con.execute("SELECT prefix, origin_asn, state FROM read_parquet(?) USING SAMPLE 200 ROWS",
+                       [str(store.absolute(snap.dataset.parquet_path))]).fetchall()
+    assert all(state == index.validate_one(p, o) for p, o, state in rows)
+    assert NetworkScore.objects.exclude(rpki_score=None).exists()

@@ -106,11 +106,12 @@ def chapter_list(request, filters: Query[ChapterFilters]):
 
 
 @router.get("bureaus", response=list[BureauOut], url_name="chapter_bureaus", summary="The regional bureaus")
+@paginate(Page)
 def bureaus(request):
     from django.db.models import Count
 
-    return [{"slug": b.slug, "name": b.name, "chapters": b.n}
-            for b in cm.RegionalBureau.objects.annotate(n=Count("chapters"))]
+    qs = cm.RegionalBureau.objects.annotate(n=Count("chapters")).order_by("order", "name")
+    return LazyRows(qs, lambda page: [{"slug": b.slug, "name": b.name, "chapters": b.n} for b in page])
 
 
 @router.get("{slug}", response=ChapterDetailOut, url_name="chapter", summary="One chapter with its standing")

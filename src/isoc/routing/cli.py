@@ -1,8 +1,10 @@
-"""``isoc routing …``: work on MRT and VRP files directly, without the database.
+"""``isoc routing …``: work on MRT and VRP files directly, and revalidate stored routes.
 
 - ``isoc routing dump FILE`` prints ``bgpdump -m`` lines (the same text, line for line);
 - ``isoc routing validate FILE --vrps VRPS`` validates every route of an MRT file against a
-  VRP file (RFC 6811), prints a summary table and writes every route's state to CSV/Parquet.
+  VRP file (RFC 6811), prints a summary table and writes every route's state to CSV/Parquet;
+- ``isoc routing revalidate`` validates the imported route snapshots again against the
+  latest imported VRPs (the only one of the three that uses the database).
 """
 
 from __future__ import annotations
@@ -100,3 +102,22 @@ def validate(
         pacsv.write_csv(out, csv_out)
     if parquet_out:
         pq.write_table(out, parquet_out, compression="zstd")
+
+
+@app.command()
+def revalidate() -> None:
+    """Validate every imported route snapshot again against the latest imported VRPs, and
+    recompute the scores of the months they cover (after importing newer RPKI data)."""
+    from isoc.site.cli import setup_django
+
+    setup_django()
+    from isoc.routing.services import revalidate as revalidate_routes
+
+    try:
+        done = revalidate_routes()
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    for snap in done:
+        typer.echo(f"{snap.dataset.slug}: {snap.valid:,} valid, {snap.invalid_as:,} invalid-as, "
+                   f"{snap.invalid_length:,} invalid-length, {snap.not_found:,} not-found")

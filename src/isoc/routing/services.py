@@ -278,3 +278,39 @@ def recompute_scores(months=None) -> int:
             coordination=c.coordination) for c in scores.country_scores(network_rows, country_of)])
         written += len(network_rows)
     return written
+
+
+@transaction.atomic
+def revalidate(snapshots=None, vrp_dataset: Dataset | None = None) -> list[Snapshot]:
+    """Validate route snapshots again, against the latest VRPs (or ``vrp_dataset``): their
+    Parquet ``state`` column, their counts and the months' scores are brought up to date.
+    For routes imported before any VRPs, or to see old routes against newer RPKI data."""
+    import pyarrow as pa
+
+    found = store.vrp_index(vrp_dataset)
+    if found is None:
+        raise ValueError("no VRPs imported: import a VRP file first (isoc import vrps FILE)")
+    vrp_ds, index = found
+    vrp_snapshot = Snapshot.objects.get(dataset=vrp_ds)
+    if snapshots is None:
+        snapshots = Snapshot.objects.filter(kind=Snapshot.Kind.ROUTES).select_related("dataset")
+    done, months = [], set()
+    for snap in snapshots:
+        table = store.read_table(snap.dataset, "routes")
+        if table is None:
+            continue
+        states = index.validate(table["prefix"].to_pylist(), table["origin_asn"].to_pylist()) if table.num_rows else []
+        column = pa.array(states, type=pa.uint8())
+        table = table.set_column(table.schema.get_field_index("state"), "state", column)
+        store.write_table(snap.dataset, "routes", table)
+        counts = [0, 0, 0, 0]
+        for s in column.to_pylist():
+            counts[s] += 1
+        snap.valid, snap.invalid_as, snap.invalid_length, snap.not_found = counts
+        snap.vrps = vrp_snapshot
+        snap.save(update_fields=["valid", "invalid_as", "invalid_length", "not_found", "vrps"])
+        months.update(months_between(snap.taken_at, snap.ends_at or snap.taken_at))
+        done.append(snap)
+    if months:
+        recompute_scores(months=months)
+    return done

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from isoc.chapters.cli import app as chapters_app
+from isoc.elections.cli import app as elections_app
 from isoc.events.cli import app as events_app
 from isoc.routing.cli import app as routing_app
 
@@ -25,6 +26,7 @@ i18n_app = typer.Typer(help="Translations: extract messages, compile and check t
 app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
 app.add_typer(chapters_app, name="chapters")
+app.add_typer(elections_app, name="elections")
 app.add_typer(events_app, name="events")
 console = Console(stderr=True)
 
@@ -138,6 +140,10 @@ def demo(
 
     events = generate_events(seed=seed, reset=reset)
     console.print(f"Events demo: {events['events']} events, {events['registrations']} registrations")
+    from isoc.elections.demo import generate as generate_elections
+
+    elections = generate_elections(reset=reset, seed=seed)
+    console.print(f"Elections demo: {elections['elections']} elections (one certified, one with voting open)")
 
 
 @app.command()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "isoc.routing",
     "isoc.chapters",
     "isoc.events",
+    "isoc.elections.apps.ElectionsConfig",
 ]
 
 MIDDLEWARE = [

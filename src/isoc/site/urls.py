@@ -21,6 +21,7 @@ urlpatterns = [
     path("pulse/", include("isoc.pulse.urls")),
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("pulse/routing/", include("isoc.routing.urls")),
+    path("elections/", include("isoc.elections.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
