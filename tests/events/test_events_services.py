@@ -215,3 +215,36 @@ def test_the_attendee_list_lists_seats_then_the_waitlist_in_order(make_event, ne
     rows = [dict(zip(ATTENDEE_COLUMNS, r, strict=True)) for r in attendee_rows(event)]
     assert [(r["first_name"], r["state"], r["waitlist_position"]) for r in rows] == [
         ("P1", "confirmed", None), ("P2", "waitlisted", 1)]
+
+
+def test_unpaid_seats_past_due_go_to_the_waitlist(make_event, new_person, mailoutbox, django_capture_on_commit_callbacks,
+                                                  monkeypatch):
+    event = make_event(capacity=1, fee=Decimal("40.00"), starts_at=timezone.now() + timedelta(days=90))
+    holder = services.register(event, new_person())
+    waiting = services.register(event, new_person())
+    assert services.release_overdue() == []  # not yet due
+    later = timezone.now() + timedelta(days=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)  # a month on, the invoice unpaid
+    assert services.release_overdue(commit=False) == [holder.pk]
+    holder.refresh_from_db()
+    assert holder.state == S.AWAITING_PAYMENT  # the dry run changed nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.release_overdue() == [holder.pk]
+    holder.refresh_from_db()
+    waiting.refresh_from_db()
+    assert holder.state == S.CANCELLED and holder.invoice.state == "void"
+    assert waiting.state == S.AWAITING_PAYMENT and waiting.invoice.state == "open"
+    assert any(waiting.person.email in msg.to and "now yours" in msg.subject for msg in mailoutbox)
+    assert services.release_overdue() == []  # the new holder's invoice was just issued
+
+
+def test_the_release_command(make_event, new_person):
+    from typer.testing import CliRunner
+
+    from isoc.site.cli import app
+
+    event = make_event(capacity=1, fee=Decimal("40.00"))
+    services.register(event, new_person())
+    result = CliRunner().invoke(app, ["events", "release-unpaid", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would have: released 0 unpaid seats" in result.output

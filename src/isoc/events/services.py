@@ -232,3 +232,26 @@ def grant_funding(event: Event, *, amount: Decimal | str, currency: str, actor: 
             code="chapter_not_eligible")
     return EventFunding.objects.create(event=event, amount=value, currency=currency, granted_at=now, granted_by=actor,
                                        purpose=purpose[:300])
+
+
+def overdue(at: datetime | None = None):
+    """Registrations awaiting payment whose seat hold has run out: the invoice is past its
+    due date, or registration has closed."""
+    from django.db.models import Q
+
+    now = at or timezone.now()
+    return Registration.objects.filter(state=State.AWAITING_PAYMENT).filter(
+        Q(invoice__due_on__lt=now.date()) | Q(event__closes_at__lte=now)).order_by("pk")
+
+
+def release_overdue(*, at: datetime | None = None, commit: bool = True) -> list[int]:
+    """Void the open invoice of every overdue seat hold, which cancels the registration
+    and seats the next person on the waitlist (each in its own transaction, through the
+    ledger's ``invoice_voided``). Idempotent. With ``commit=False`` only lists them."""
+    released = []
+    for registration in overdue(at).select_related("invoice"):
+        if commit:
+            with transaction.atomic():
+                ledger.void_invoice(registration.invoice, reason=_("Event seat released: the fee was not paid in time."))
+        released.append(registration.pk)
+    return released

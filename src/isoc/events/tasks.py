@@ -47,3 +47,11 @@ def send_registration_mail(registration_id: int, kind: str) -> bool:
         message.attach(f"{event.slug}.ics", event_ics(event), "text/calendar")
     message.send()
     return True
+
+
+@shared_task(name="isoc.events.tasks.release_overdue")
+def release_overdue() -> int:
+    """Daily: give unpaid seats whose hold ran out to the waitlist."""
+    from isoc.events.services import release_overdue as release
+
+    return len(release())

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from isoc.chapters.cli import app as chapters_app
 from isoc.elections.cli import app as elections_app
+from isoc.events.cli import app as events_app
 from isoc.routing.cli import app as routing_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -26,6 +27,7 @@ app.add_typer(i18n_app, name="i18n")
 app.add_typer(routing_app, name="routing")
 app.add_typer(chapters_app, name="chapters")
 app.add_typer(elections_app, name="elections")
+app.add_typer(events_app, name="events")
 console = Console(stderr=True)
 
 

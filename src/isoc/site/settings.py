@@ -187,6 +187,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "lapse-memberships-daily": {"task": "isoc.members.tasks.lapse_memberships", "schedule": 24 * 3600},
     "review-chapters-daily": {"task": "isoc.chapters.tasks.review_standing", "schedule": 24 * 3600},
+    "release-unpaid-event-seats-daily": {"task": "isoc.events.tasks.release_overdue", "schedule": 24 * 3600},
 }
 
 ISOC_BENCH = env_flag("ISOC_BENCH")
