@@ -578,6 +578,7 @@ def advance(election: em.Election, to: str, actor, *, slate: Sequence[em.Nominat
     ``slate`` is the nominations committee's slate (publishing it opens petitions). For
     certification, each call records one approval: the second distinct staff member's
     certifies."""
+    election = em.Election.objects.get(pk=election.pk)  # its stage now, not as the caller last read it
     if to not in NEXT_STAGE:
         raise RuleViolation(_("Unknown stage: %(to)s") % {"to": to}, "to")
     if next_stage(election) != to:
