@@ -307,3 +307,33 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder}, {self.seat} ({self.starts_at:%Y}–{self.ends_at:%Y})"
+
+
+class Challenge(models.Model):
+    """A challenge to a certified result, filed during the challenge period. Trustees are
+    not seated while one is undecided (nor when one is upheld)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "", _("Undecided")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="challenges")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(default=timezone.now)
+    grounds = models.TextField(max_length=5000)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING, blank=True)
+    reasons = models.TextField(max_length=5000, blank=True, help_text=_("Why the challenge was upheld or dismissed."))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"challenge #{self.pk} to {self.election}"
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.decision)

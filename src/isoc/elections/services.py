@@ -7,7 +7,8 @@ may stand) → ``close_nominations`` (the electorate is frozen at the cut-off) �
 (the candidate forum begins: ``ask_question``/``answer_question``) → ``open_voting`` →
 ``cast_ballot`` (as often as the voter likes until the close) → ``close_voting`` (the
 count) → ``approve_certification`` by two different staff → challenge period →
-``seat_trustees``. Appointed seats: ``appoint``.
+``seat_trustees`` (refused while a ``file_challenge`` awaits
+``decide_challenge``). Appointed seats: ``appoint``.
 
 Ballot secrecy: the threat model
 --------------------------------
@@ -488,6 +489,11 @@ def seat_trustees(election: em.Election, actor=None) -> list[em.Term]:
     election = _locked(election)
     _expect(election, State.CERTIFIED, _("seat trustees"))
     _not_before(election.challenge_ends, _("seat trustees"))
+    if election.challenges.filter(decision=em.Challenge.Decision.PENDING).exists():
+        raise RuleViolation(_("Cannot seat trustees while a challenge to the result is undecided."),
+                            code="challenge_pending")
+    if election.challenges.filter(decision=em.Challenge.Decision.UPHELD).exists():
+        raise RuleViolation(_("Cannot seat trustees: a challenge to the result was upheld."), code="challenge_upheld")
     results = {c["electorate"]: c for c in election.results["contests"]}
     terms = []
     start = max(election.seating, timezone.now()) if timezone.now() > election.seating else election.seating
@@ -500,3 +506,90 @@ def seat_trustees(election: em.Election, actor=None) -> list[em.Term]:
                                                 election=election, is_demo=election.is_demo))
     _move(election, State.SEATED, actor, "trustees_seated", note=f"{len(terms)} trustees")
     return terms
+
+
+# --- challenges ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_challenge(election: em.Election, person, grounds: str) -> em.Challenge:
+    """Anyone signed in may challenge a certified result until the challenge period ends."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        raise RuleViolation(_("Sign in to challenge a result."), code="sign_in")
+    election = _locked(election)
+    _expect(election, State.CERTIFIED, _("challenge the result"))
+    if timezone.now() >= election.challenge_ends:
+        raise RuleViolation(_("The challenge period has ended."), code="too_late")
+    if not grounds.strip():
+        raise RuleViolation(_("State the grounds of the challenge."), "grounds")
+    challenge = em.Challenge.objects.create(election=election, filed_by=person, grounds=grounds.strip(),
+                                            filed_at=timezone.now())
+    em.ElectionEvent.objects.create(election=election, actor=person, kind="challenge_filed",
+                                    from_state=election.state, to_state=election.state,
+                                    note=f"challenge #{challenge.pk}", at=timezone.now())
+    return challenge
+
+
+@transaction.atomic
+def decide_challenge(challenge: em.Challenge, actor, decision: str, reasons: str = "") -> em.Challenge:
+    """Staff uphold or dismiss a challenge, once, giving reasons."""
+    if actor is None or not getattr(actor, "is_staff", False):
+        raise RuleViolation(_("Only staff may decide a challenge."), code="staff_only")
+    challenge = em.Challenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.decided:
+        raise RuleViolation(_("This challenge has already been decided."), code="decided")
+    if decision not in (em.Challenge.Decision.UPHELD, em.Challenge.Decision.DISMISSED):
+        raise RuleViolation(_("A decision upholds or dismisses the challenge."), "decision")
+    if not reasons.strip():
+        raise RuleViolation(_("Give the reasons for the decision."), "reasons")
+    challenge.decision, challenge.reasons = decision, reasons.strip()
+    challenge.decided_by, challenge.decided_at = actor, timezone.now()
+    challenge.save(update_fields=["decision", "reasons", "decided_by", "decided_at"])
+    election = challenge.election
+    em.ElectionEvent.objects.create(election=election, actor=actor, kind=f"challenge_{decision}",
+                                    from_state=election.state, to_state=election.state,
+                                    note=f"challenge #{challenge.pk}", at=timezone.now())
+    return challenge
+
+
+# --- moving an election to its next stage (admin actions and the CLI) -------------------
+
+#: stage reached -> (the service that reaches it, what staff call the step)
+NEXT_STAGE = {
+    State.NOMINATIONS: "open_nominations",
+    State.SLATE: "close_nominations",
+    State.PETITIONS: "publish_slate",
+    State.FORUM: "close_petitions",
+    State.VOTING: "open_voting",
+    State.TALLIED: "close_voting",
+    State.CERTIFIED: "approve_certification",
+    State.SEATED: "seat_trustees",
+}
+ORDER = [State.DRAFT, *NEXT_STAGE]
+
+
+def next_stage(election: em.Election) -> str | None:
+    i = ORDER.index(State(election.state))
+    return ORDER[i + 1] if i + 1 < len(ORDER) else None
+
+
+def advance(election: em.Election, to: str, actor, *, slate: Sequence[em.Nomination] = ()) -> em.Election:
+    """Move ``election`` to the stage ``to``, which must be the next one, by its service.
+    ``slate`` is the nominations committee's slate (publishing it opens petitions). For
+    certification, each call records one approval: the second distinct staff member's
+    certifies."""
+    election = em.Election.objects.get(pk=election.pk)  # its stage now, not as the caller last read it
+    if to not in NEXT_STAGE:
+        raise RuleViolation(_("Unknown stage: %(to)s") % {"to": to}, "to")
+    if next_stage(election) != to:
+        raise RuleViolation(
+            _("The election is at the stage “%(now)s”: the next stage is “%(next)s”, not “%(to)s”.")
+            % {"now": State(election.state).label, "to": State(to).label,
+               "next": State(next_stage(election)).label if next_stage(election) else "—"},
+            "to", code="wrong_state")
+    operation = globals()[NEXT_STAGE[State(to)]]
+    if to == State.PETITIONS:
+        operation(election, list(slate), actor)
+    else:
+        operation(election, actor)
+    return em.Election.objects.get(pk=election.pk)
