@@ -261,7 +261,7 @@ def network(request, asn: int = PathParam(..., ge=0, le=views.ASN_MAX)):
     return {
         "asn": asn,
         "network": _network(ctx["network"]) if ctx["network"] else None,
-        "states": _states(queries.state_counts_of_network(asn)),
+        "states": {k: ctx["states"][k] for k in StatesOut.model_fields},  # the page's own counts
         "scores": [_score(s) for s in ctx["monthly"]],
         "incidents": ctx["incident_total"],
         "manrs_participants": [p.slug for p in ctx["participants"]],
