@@ -51,6 +51,40 @@ def reference_data(request):
 
 
 @pytest.fixture
+def threaded_db(tmp_path):
+    """A database that several threads can write to at once (see tests/race_helpers.py).
+
+    On PostgreSQL the services' row locks (SELECT … FOR UPDATE) serialize concurrent
+    writers; on SQLite, IMMEDIATE transactions do. pytest-django's SQLite test database
+    lives in memory with a shared cache, where a second writer fails at once ("database
+    table is locked") instead of waiting; so on SQLite the test database is copied into a
+    file for the test's duration, as production runs on a file with WAL."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection  # kept open: closing the last connection would drop the in-memory database
+    path = tmp_path / "threads.sqlite3"
+    target = sqlite3.connect(path)
+    memory.backup(target)
+    target.close()
+    settings_dict = connection.settings_dict  # shared with every thread's connection
+    name = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    connection.connection = None
+    try:
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = name
+        connection.connection = memory
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real test data folder {SHARED_DATA} is absent")

@@ -6,71 +6,20 @@ transactions on SQLite, unique constraints behind both)."""
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
 
 import pytest
-from django.db import close_old_connections, connection, connections
 from django.test import Client
 from election_helpers import T0, make_community, run_until
 
 from isoc.elections import models as em
 from isoc.elections import services as es
+from race_helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 6
 
 
-@pytest.fixture
-def file_db(tmp_path):
-    """As in tests/members/test_concurrency.py: pytest-django's in-memory SQLite database
-    fails a second writer at once, so it is copied into a file (as production runs) for
-    the test; PostgreSQL is used as it is."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "threads.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    settings_dict = connection.settings_dict
-    name = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    connection.connection = None
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def race(worker, n: int = THREADS) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = worker(i)
-        except Exception as exc:  # what each request did is the test's subject
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    close_old_connections()
-    return results
-
-
-def test_simultaneous_ballots_of_one_delegate_leave_one_ballot(file_db, new_person, staff, clock):
+def test_simultaneous_ballots_of_one_delegate_leave_one_ballot(threaded_db, new_person, staff, clock):
     community = make_community(new_person, staff, clock)
     election = es.create_election(slug="race", title="Race", nominations_open=T0, actor=staff)
     run_until(election, "voting", staff, clock)
@@ -86,7 +35,7 @@ def test_simultaneous_ballots_of_one_delegate_leave_one_ballot(file_db, new_pers
         found = re.search(r'id="receipt">([A-Z0-9-]+)<', response.content.decode())
         return response.status_code, found.group(1) if found else None
 
-    results = race(vote)
+    results = race(vote, n=THREADS)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     # Every submission succeeded (each one replaced the one before it)...
@@ -99,7 +48,7 @@ def test_simultaneous_ballots_of_one_delegate_leave_one_ballot(file_db, new_pers
     assert em.Participation.objects.count() == 1
 
 
-def test_two_different_units_voting_at_once_both_count(file_db, new_person, staff, clock):
+def test_two_different_units_voting_at_once_both_count(threaded_db, new_person, staff, clock):
     community = make_community(new_person, staff, clock)
     election = es.create_election(slug="race2", title="Race", nominations_open=T0, actor=staff)
     run_until(election, "voting", staff, clock)

@@ -6,48 +6,18 @@ PostgreSQL to exercise row locking (CI runs both)."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import close_old_connections, connections
 from django.test import Client
 
 from isoc.events import services
 from isoc.events.models import Registration
 from isoc.members import models as m
+from race_helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
-
-
-@pytest.fixture
-def shared_sqlite(tmp_path):
-    """A database several threads can write to at once: on SQLite, a file copy of the
-    in-memory test database (as in tests/members/test_concurrency.py); PostgreSQL as is."""
-    import sqlite3
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "threads.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    settings_dict = connection.settings_dict
-    name = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    connection.connection = None
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = name
-        connection.connection = memory
 
 
 @pytest.fixture
@@ -62,29 +32,6 @@ def queued_mail(monkeypatch) -> list[tuple[int, str]]:
     return queued
 
 
-def _race(worker, n: int = THREADS) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = worker(i)
-        except Exception as exc:  # the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    close_old_connections()
-    return results
-
-
 def _clients(people) -> list[Client]:
     clients = []
     for p in people:
@@ -95,12 +42,12 @@ def _clients(people) -> list[Client]:
 
 
 @pytest.mark.parametrize("fee", [Decimal("0.00"), Decimal("30.00")])
-def test_concurrent_requests_for_the_last_seat_never_oversell(shared_sqlite, make_event, new_person, fee, queued_mail):
+def test_concurrent_requests_for_the_last_seat_never_oversell(threaded_db, make_event, new_person, fee, queued_mail):
     event = make_event(capacity=3, fee=fee)
     for _ in range(2):
         services.register(event, new_person())
     clients = _clients([new_person() for _ in range(THREADS)])
-    results = _race(lambda i: clients[i].post(f"/api/v1/events/{event.slug}/registration"))
+    results = race(lambda i: clients[i].post(f"/api/v1/events/{event.slug}/registration"), n=THREADS)
     assert all(not isinstance(r, Exception) for r in results), results
     assert [r.status_code for r in results] == [201] * THREADS
     states = sorted(r.json()["state"] for r in results)
@@ -114,11 +61,11 @@ def test_concurrent_requests_for_the_last_seat_never_oversell(shared_sqlite, mak
     assert kinds == sorted([seat] * 3 + ["waitlisted"] * (THREADS - 1))
 
 
-def test_concurrent_cancellations_promote_each_waiting_person_once(shared_sqlite, make_event, new_person, queued_mail):
+def test_concurrent_cancellations_promote_each_waiting_person_once(threaded_db, make_event, new_person, queued_mail):
     event = make_event(capacity=THREADS)
     seated = [services.register(event, new_person()) for _ in range(THREADS)]
     waiting = [services.register(event, new_person()) for _ in range(THREADS // 2)]
-    results = _race(lambda i: services.cancel(Registration.objects.get(pk=seated[i].pk)))
+    results = race(lambda i: services.cancel(Registration.objects.get(pk=seated[i].pk)), n=THREADS)
     assert all(isinstance(r, Registration) for r in results), results
     assert event.registrations.filter(state=Registration.State.CONFIRMED).count() == THREADS // 2
     for r in waiting:

@@ -1,79 +1,22 @@
 """Concurrent writers, with real threads and real transactions: two renewals of one
 membership give one invoice; invoice numbers stay gapless; a person cannot join twice.
 
-Each thread has its own database connection. On PostgreSQL the services' row locks
-(SELECT … FOR UPDATE) serialize them; on SQLite, IMMEDIATE transactions do. pytest-django's
-SQLite test database lives in memory with a shared cache, where a second writer fails at
-once ("database table is locked") instead of waiting; so on SQLite these tests copy the
-test database into a file for their duration, as production runs on a file with WAL."""
+Each thread has its own database connection (tests/race_helpers.py and the
+``threaded_db`` fixture say how SQLite and PostgreSQL serialize them)."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection, connections
 
 from isoc.members import models as m
 from isoc.members import services
 from isoc.members.services import RuleViolation
+from race_helpers import THREADS, race
 
 # Real commits (tests/conftest.py seeds roles, tiers and dues again after the flush).
 pytestmark = pytest.mark.django_db(transaction=True)
-
-THREADS = 8
-
-
-@pytest.fixture
-def threaded_db(tmp_path):
-    """A database that several threads can write to at once."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection  # kept open: closing the last connection would drop the in-memory database
-    path = tmp_path / "threads.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    settings_dict = connection.settings_dict  # shared with every thread's connection
-    name = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    connection.connection = None
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def race(worker: Callable[[int], object], n: int = THREADS) -> list[object]:
-    """Run ``worker(i)`` in ``n`` threads released at the same instant; return what each
-    returned or raised."""
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = worker(i)
-        except Exception as exc:  # the outcome is what the test inspects
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    close_old_connections()
-    return results
 
 
 def unexpected(results) -> list[object]:
