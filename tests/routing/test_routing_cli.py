@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,10 @@ ISOC = [sys.executable, "-m", "isoc.site.cli"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*ISOC, *args], capture_output=True, text=True, timeout=300)
+    # A wide terminal: Rich wraps error panels at 80 columns, which can split a message
+    # naming a long temporary path across lines.
+    return subprocess.run([*ISOC, *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "COLUMNS": "400"})
 
 
 def test_dump_matches_bgpdump_line_for_line(shared_data: Path):

@@ -41,6 +41,9 @@ class RouteImport:
     is_rib: bool
     validated: bool
     vrp_source: object = None
+    #: the AS → country map the import was analysed with, so storing its incidents does not
+    #: read the whole AS table a second time
+    asn_country: Mapping[int, str] | None = None
 
     @property
     def routes(self) -> pa.Table:
@@ -91,7 +94,7 @@ def analyse_batches(batches: Iterable[pa.RecordBatch], context: Context, *, with
     found = detector.finish(observation_end=route_summary.last_seen)
     is_rib = bool(sources) and sources <= {"TABLE_DUMP", "TABLE_DUMP2", "TABLE_DUMP2_AP"}
     validated = _annotate(route_summary, context)
-    return RouteImport(route_summary, found, vis, warnings, is_rib, validated, context.vrp_source)
+    return RouteImport(route_summary, found, vis, warnings, is_rib, validated, context.vrp_source, context.asn_country)
 
 
 def _annotate(summary: RouteSummary, context: Context) -> bool:

@@ -138,7 +138,7 @@ def store_route_import(dataset: Dataset, result, *, rescore: bool = True) -> int
         "warnings": [{"offset": w.offset, "message": w.message} for w in result.warnings[:1000]],
     })
     RoutingIncident.objects.filter(dataset=dataset).delete()
-    countries = store.asn_countries()
+    countries = result.asn_country if result.asn_country is not None else store.asn_countries()
     known = _known_countries()
     RoutingIncident.objects.bulk_create([
         RoutingIncident(
