@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from isoc.events import rules
 from isoc.members.countries import COUNTRY_CHOICES, CURRENCY_CHOICES
@@ -24,7 +25,7 @@ class Event(models.Model):
     the reader's."""
 
     class Scope(models.TextChoices):
-        GLOBAL = "global", _("Global")
+        GLOBAL = "global", pgettext_lazy("scope of an event", "Global")
         REGIONAL = "regional", _("Regional")
         CHAPTER = "chapter", _("Chapter")
 
@@ -66,7 +67,7 @@ class Event(models.Model):
     organizers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="events_organized",
                                         verbose_name=_("organizers"),
                                         help_text=_("People who may export the attendee list."))
-    published = models.BooleanField(_("published"), default=True)
+    published = models.BooleanField(pgettext_lazy("an event shown to the public", "published"), default=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_demo = models.BooleanField(default=False, editable=False, help_text=_("Generated demo data."))

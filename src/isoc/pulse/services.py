@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from isoc.members.services import RuleViolation
 from isoc.pulse.models import Country, Story, StoryEvent
@@ -56,8 +57,15 @@ def _move(story: Story, action: str, actor, note: str = "") -> Story:
     return story
 
 
-_ACTION_PAST = {"submit": _("submitted"), "approve": _("approved"), "publish": _("published"),
-                "withdraw": _("withdrawn")}
+# Completes "A story in state … cannot be …": some languages need another form of the verb
+# there than in a status label (Estonian: "ei saa avaldada"). The context is spelled out in
+# each call because message extraction reads only literal strings.
+_ACTION_PAST = {
+    "submit": pgettext_lazy("what cannot be done to a story", "submitted"),
+    "approve": pgettext_lazy("what cannot be done to a story", "approved"),
+    "publish": pgettext_lazy("what cannot be done to a story", "published"),
+    "withdraw": pgettext_lazy("what cannot be done to a story", "withdrawn"),
+}
 
 
 def submit_story(story: Story, actor, note: str = "") -> Story:
