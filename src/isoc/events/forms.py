@@ -18,7 +18,7 @@ class FundingForm(forms.Form):
 
 class CancelEventForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Every attendee is told this by email, in their language's message."))
+                             help_text=_("Every attendee is told this by email."))
     confirm = forms.BooleanField(label=_("I understand that every registration is cancelled and cannot be restored."))
 
 
