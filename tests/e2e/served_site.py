@@ -256,18 +256,40 @@ def _event_rows(member, staff, admin_objects: dict) -> dict:
     funded = next(e for e in upcoming if not e.chapter_id and not e.cancelled_at and e.pk not in (full.pk, paid.pk))
     if not funded.funding.exists():
         services.grant_funding(funded, amount="2500", currency="USD", actor=staff, purpose="Venue hire")
-    taken = {full.pk, paid.pk, chapter.pk, funded.pk}
-    cancelled = next((e for e in upcoming if e.cancelled_at), None) or next(
-        e for e in upcoming if e.pk not in taken and e.fee > 0
-        and e.registrations.filter(state=Registration.State.AWAITING_PAYMENT).exists())
-    if not cancelled.cancelled_at:
-        seat = cancelled.registrations.filter(state=Registration.State.AWAITING_PAYMENT).order_by("pk").first()
-        ledger.record_payment(seat.invoice, amount=seat.invoice.amount, reference="CRAWL-1", actor=staff)
-        services.cancel_event(cancelled, actor=staff, reason="The venue is closed for repairs.")
+    cancelled = _cancelled_event(staff, ledger, services, Event, member)
     refund = cancelled.registrations.filter(refund__isnull=False).values_list("refund", flat=True).first()
     admin_objects["events.eventrefund"] = str(refund)
     return {"full": full.slug, "paid": paid.slug, "chapter": chapter.slug, "funded": funded.slug,
             "cancelled": cancelled.slug}
+def _cancelled_event(staff, ledger, services, Event, member):
+    """A paid demo event, open for registration, with a seat paid for, a seat awaiting
+    payment and someone waiting; then cancelled by the staff administrator."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from isoc.members.models import Person
+
+    slug = "demo-cancelled-routing-security-workshop"
+    event = Event.objects.filter(slug=slug).first()
+    if event is not None:
+        return event
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    starts = now + timedelta(days=40)
+    event = Event.objects.create(
+        slug=slug, title="Routing Security Workshop Geneva (demo)", summary="A generated demo event, cancelled.",
+        mode=Event.Mode.IN_PERSON, venue="Geneva Conference Centre", city="Geneva", country="CH",
+        time_zone="Europe/Zurich", starts_at=starts, ends_at=starts + timedelta(hours=8), capacity=2,
+        members_open_at=now - timedelta(days=20), public_open_at=now - timedelta(days=10), closes_at=starts,
+        fee=Decimal("50.00"), currency="EUR", is_demo=True)
+    people = Person.objects.filter(is_demo=True, is_active=True, erased_at__isnull=True).exclude(pk=member.pk)
+    seats = [services.register(event, person, notify=False) for person in people.order_by("pk")[:3]]
+    ledger.record_payment(seats[0].invoice, amount=seats[0].invoice.amount, reference="CRAWL-1", actor=staff)
+    services.cancel_event(event, actor=staff, reason="The venue is closed for repairs.")
+    return event
+
+
 def _chapter_rows(member, staff) -> dict:
     """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
     missing) that the crawl's member chairs, so the dashboard and report form have content."""
