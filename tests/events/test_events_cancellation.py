@@ -251,9 +251,11 @@ def test_the_ics_api_and_listing_show_the_cancellation(client, make_event, staff
     assert listed["status"] == "cancelled"
     listing = client.get("/events/").content.decode()
     assert "Community Networks Summit" in listing and "<strong>Cancelled</strong>" in listing
+    assert "The event was cancelled: registration is closed." in listing
     page = client.get(event.get_absolute_url()).content.decode()
     assert "This event was cancelled." in page and REASON in page
     assert "The event was cancelled: registration is closed." in page and "Sign in to register" not in page
+    assert 'data-testid="seats"' not in page  # no seats to offer
 
 
 def test_registering_through_the_api_after_cancelling_is_a_409(client, make_event, staff, new_person,
