@@ -322,7 +322,8 @@ def cancel_event(event: Event, *, actor: m.Person, reason: str, at: datetime | N
     EventChange.objects.create(event=event, at=now, actor=actor, from_status=Event.Status.SCHEDULED,
                                to_status=Event.Status.CANCELLED, note=reason)
     done = Cancellation(event)
-    live = event.registrations.select_for_update().exclude(state=State.CANCELLED).select_related("invoice")
+    # (of self: PostgreSQL cannot lock the nullable side of the join to the invoice)
+    live = event.registrations.select_for_update(of=("self",)).exclude(state=State.CANCELLED).select_related("invoice")
     for registration in live.order_by("pk"):
         before = registration.state
         registration.state = State.CANCELLED
