@@ -75,6 +75,9 @@ RULES: list[Rule] = [
     Rule(r"accounts/inactive/", everyone("/accounts/inactive/")),
     Rule(r"accounts/signup/", everyone("/accounts/signup/")),
     Rule(r"accounts/reauthenticate/", everyone("/accounts/reauthenticate/")),
+    # django-allauth 65.22 (allowed by pyproject) adds re-authentication by emailed code.
+    Rule(r"accounts/reauthenticate/code/", everyone("/accounts/reauthenticate/code/")),
+    Rule(r"accounts/reauthenticate/code/confirm/", everyone("/accounts/reauthenticate/code/confirm/")),
     Rule(r"accounts/email/", everyone("/accounts/email/")),
     Rule(r"accounts/confirm-email/", everyone("/accounts/confirm-email/")),
     Rule(r"accounts/\^confirm-email/.*", lambda f, role: [f"/accounts/confirm-email/{f['confirm_email_key']}/",
@@ -112,11 +115,22 @@ RULES: list[Rule] = [
     # Events
     Rule(r"events/", everyone("/events/", "/events/?when=past&scope=&mode=")),
     Rule(r"events/<slug:slug>/", lambda f, role: [f"/events/{f['events']['full']}/", f"/events/{f['events']['paid']}/",
-                                                   f"/events/{f['events']['chapter']}/"]
+                                                   f"/events/{f['events']['chapter']}/",
+                                                   f"/events/{f['events']['funded']}/",
+                                                   f"/events/{f['events']['cancelled']}/"]
          + (["/events/no-such-event/"] if role == "visitor" else [])),
     Rule(r"events/<slug:slug>/(register|cancel)/", not_a_page="POST-only: register, cancel"),
     Rule(r"events/<slug:slug>/calendar\.ics", not_a_page="iCalendar download"),
     Rule(r"events/<slug:slug>/attendees\.csv", not_a_page="CSV download (organizers and staff)"),
+    # Staff: a chapter event (its chapter's standing shown) and one with a grant.
+    Rule(r"events/<slug:slug>/funding/", lambda f, role: [f"/events/{f['events']['chapter']}/funding/",
+                                                          f"/events/{f['events']['funded']}/funding/"]
+         if role == "staff" else []),
+    # Staff: the confirmation form of a live event, and a cancelled one with its refunds.
+    Rule(r"events/<slug:slug>/cancellation/", lambda f, role: [f"/events/{f['events']['full']}/cancellation/",
+                                                               f"/events/{f['events']['cancelled']}/cancellation/"]
+         if role == "staff" else []),
+    Rule(r"events/<slug:slug>/refunds/<int:pk>/", not_a_page="POST-only: record a refund paid back"),
     # Chapters
     Rule(r"chapters/", everyone("/chapters/")),
     Rule(r"chapters/<slug:slug>/", lambda f, role: [f"/chapters/{f['chapters']['public']}/",

@@ -207,7 +207,7 @@ def prepare(facts_file: str) -> None:
     }
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
-    facts["events"] = _event_rows(member, staff)
+    facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
     from isoc.elections import demo as elections_demo
 
@@ -235,13 +235,16 @@ def _pulse_rows() -> dict:
     return rows
 
 
-def _event_rows(member, staff) -> dict:
+def _event_rows(member, staff, admin_objects: dict) -> dict:
     """A demo event the member is registered for (waitlisted, so the page shows the
-    waitlist), a paid one, and the staff administrator as an organizer of the first."""
+    waitlist), a paid one, and the staff administrator as an organizer of the first; a
+    global event with a funding grant; and a paid event cancelled after one seat was paid
+    for, so its page, its cancellation page and the admin show a refund owed."""
     from django.utils import timezone
 
     from isoc.events import services
     from isoc.events.models import Event, Registration
+    from isoc.members import services as ledger
 
     upcoming = Event.objects.filter(is_demo=True, published=True, closes_at__gt=timezone.now()).order_by("starts_at")
     full = next(e for e in upcoming if e.phase() == "open" and e.seats_left() == 0)
@@ -250,7 +253,43 @@ def _event_rows(member, staff) -> dict:
     full.organizers.add(staff)
     paid = next((e for e in upcoming if e.fee > 0), full)
     chapter = next((e for e in upcoming if e.chapter_id), paid)
-    return {"full": full.slug, "paid": paid.slug, "chapter": chapter.slug}
+    funded = next(e for e in upcoming if not e.chapter_id and not e.cancelled_at and e.pk not in (full.pk, paid.pk))
+    if not funded.funding.exists():
+        services.grant_funding(funded, amount="2500", currency="USD", actor=staff, purpose="Venue hire")
+    cancelled = _cancelled_event(staff, ledger, services, Event, member)
+    refund = cancelled.registrations.filter(refund__isnull=False).values_list("refund", flat=True).first()
+    admin_objects["events.eventrefund"] = str(refund)
+    return {"full": full.slug, "paid": paid.slug, "chapter": chapter.slug, "funded": funded.slug,
+            "cancelled": cancelled.slug}
+def _cancelled_event(staff, ledger, services, Event, member):
+    """A paid demo event, open for registration, with a seat paid for, a seat awaiting
+    payment and someone waiting; then cancelled by the staff administrator."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from isoc.members.models import Person
+
+    slug = "demo-cancelled-routing-security-workshop"
+    event = Event.objects.filter(slug=slug).first()
+    if event is not None:
+        return event
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    starts = now + timedelta(days=40)
+    event = Event.objects.create(
+        slug=slug, title="Routing Security Workshop Geneva (demo)", summary="A generated demo event, cancelled.",
+        mode=Event.Mode.IN_PERSON, venue="Geneva Conference Centre", city="Geneva", country="CH",
+        time_zone="Europe/Zurich", starts_at=starts, ends_at=starts + timedelta(hours=8), capacity=2,
+        members_open_at=now - timedelta(days=20), public_open_at=now - timedelta(days=10), closes_at=starts,
+        fee=Decimal("50.00"), currency="EUR", is_demo=True)
+    people = Person.objects.filter(is_demo=True, is_active=True, erased_at__isnull=True).exclude(pk=member.pk)
+    seats = [services.register(event, person, notify=False) for person in people.order_by("pk")[:3]]
+    ledger.record_payment(seats[0].invoice, amount=seats[0].invoice.amount, reference="CRAWL-1", actor=staff)
+    services.cancel_event(event, actor=staff, reason="The venue is closed for repairs.")
+    return event
+
+
 def _chapter_rows(member, staff) -> dict:
     """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
     missing) that the crawl's member chairs, so the dashboard and report form have content."""

@@ -83,6 +83,7 @@ def test_forms_with_errors_meet_wcag_22_aa(browser, served_site):
     failures: list[str] = []
     visitor = Visit(browser, served_site, axe=True)
     member = Visit(browser, served_site, axe=True)
+    staff = Visit(browser, served_site, axe=True)
     try:
         page = visitor.page
         page.goto("/accounts/login/")
@@ -128,9 +129,26 @@ def test_forms_with_errors_meet_wcag_22_aa(browser, served_site):
         page.get_by_role("button", name="Join").click()
         expect(page.locator(".errorlist").first).to_be_visible()
         failures += check_page(member, "join refused")
+
+        staff.sign_in("staff")
+        page = staff.page
+        events = served_site.facts["events"]
+        page.goto(f"/events/{events['funded']}/funding/")
+        page.get_by_label("Amount").fill("0")
+        server_validation_only(page)
+        page.get_by_role("button", name="Grant", exact=True).click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+        failures += check_page(staff, "event funding refused by the service")
+
+        page.goto(f"/events/{events['full']}/cancellation/")
+        server_validation_only(page)
+        page.get_by_role("button", name="Cancel the event").click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+        failures += check_page(staff, "event cancellation without a reason")
     finally:
         visitor.close()
         member.close()
+        staff.close()
     assert not failures, "\n".join(failures)
 
 

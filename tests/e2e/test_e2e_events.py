@@ -1,7 +1,8 @@
 """A visitor finds a full event, signs in from its page, registers and is waitlisted
 (nothing charged); the attendee holding the last seat cancels in another browser; the
 visitor is promoted automatically, sees the seat as theirs and gets the email with the
-event as an .ics attachment."""
+event as an .ics attachment. And the secretariat cancels an event from its page: the
+attendee is told in their language with a calendar cancellation."""
 
 from __future__ import annotations
 
@@ -66,3 +67,44 @@ def test_waitlisted_visitor_is_promoted_when_a_seat_is_freed(page, new_page, mai
     assert str(vevent["SUMMARY"]) == "Routing Security Workshop"
     assert vevent["DTSTART"].params["TZID"] == "America/Lima"
     assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
+
+
+@pytest.mark.e2e
+def test_staff_cancel_an_event_and_the_attendee_is_told(page, new_page, mailbox):
+    """The secretariat cancels an event from its page (the confirmation box must be
+    ticked); the attendee's calendar gets a METHOD:CANCEL, the page says why."""
+    from django.utils import timezone
+
+    from isoc.events import services
+    from isoc.events.models import Event
+
+    now = timezone.now()
+    starts = now + timedelta(days=10)
+    event = Event.objects.create(
+        slug="ipv6-clinic", title="IPv6 Deployment Clinic", time_zone="Europe/Tallinn", starts_at=starts,
+        ends_at=starts + timedelta(hours=2), capacity=5, members_open_at=now - timedelta(days=9),
+        public_open_at=now - timedelta(days=2), closes_at=starts, fee=Decimal("0.00"))
+    attendee = make_person("attendee@example.net", first_name="Vint", last_name="Cerf", preferred_language="et")
+    services.register(event, attendee, notify=False)
+    make_person("staff@example.net", staff=True, first_name="Sam", last_name="Staff")
+
+    sign_in(page, "staff@example.net")
+    page.goto("/events/ipv6-clinic/")
+    page.get_by_role("link", name="Cancel this event").click()
+    expect(page.get_by_test_id("preview")).to_contain_text("1 confirmed registration is cancelled")
+    page.get_by_label("Reason").fill("The venue is closed.")
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.locator(".errorlist").first).to_be_visible()  # the box was not ticked: nothing done
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.get_by_role("status")).to_contain_text("1 attendees are being told by email")
+    expect(page.get_by_test_id("cancelled")).to_contain_text("Sam Staff")
+
+    page.get_by_role("link", name="IPv6 Deployment Clinic").click()
+    expect(page.get_by_test_id("event-cancelled")).to_contain_text("The venue is closed.")
+    mail = mailbox.last_to("attendee@example.net")
+    assert str(mail["Subject"]) == "Tühistatud: IPv6 Deployment Clinic"
+    (part,) = [p for p in mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+    cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+    assert cal["METHOD"] == "CANCEL" and cal.walk("VEVENT")[0]["STATUS"] == "CANCELLED"

@@ -28,6 +28,17 @@ def test_demo_events(settings):
     assert Event.objects.exclude(fee=0).exists() and Event.objects.filter(fee=0).exists()
     assert len(set(Event.objects.values_list("time_zone", flat=True))) >= 5
     assert demo.generate(seed=7) == {"events": 0, "registrations": 0}
+    # A cancelled demo event leaves refunds owed (they point at registrations and invoices):
+    # removing the demo removes them first.
+    from isoc.events import services
+    from isoc.members import services as ledger
+    from isoc.members.models import Person
+
+    seat = Registration.objects.filter(state="awaiting_payment").first()
+    ledger.record_payment(seat.invoice, amount=seat.invoice.amount, reference="DEMO-1")
+    staff = Person.objects.create_user(email="staff@example.org", password="x", is_staff=True)
+    services.cancel_event(seat.event, actor=staff, reason="Demo cancellation.")
+    assert seat.event.registrations.filter(refund__isnull=False).exists()
     # What `isoc demo --reset` does: events first, then the members' demo can go.
     demo.remove()
     members_demo.delete_demo()

@@ -12,32 +12,10 @@ from django.db import IntegrityError, transaction
 from isoc.chapters import services as cs
 from isoc.events import services
 from isoc.events.models import Event, EventFunding
-from isoc.members import services as ms
 from isoc.members.services import RuleViolation
 
 pytestmark = pytest.mark.django_db
-T0 = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def forming(staff):
-    return cs.form_chapter(name="Estonia Chapter", actor=staff, community=cs.Community(country="EE"), at=T0)
-
-
-@pytest.fixture
-def chartered(forming, new_person, staff):
-    people = []
-    for _ in range(25):
-        p = new_person()
-        ms.join(p, "global", at=T0)
-        cs.join(p, forming, at=T0)
-        people.append(p)
-    cs.charter(forming, actor=staff, reason="Charter approved by the Board.", at=T0)
-    for person, role in zip(people, ["chair", "secretary", "treasurer"], strict=False):
-        cs.appoint_officer(forming, person, role, starts_on=T0.date(), actor=staff)
-    forming.refresh_from_db()
-    forming.people = people
-    return forming
+T0 = datetime(2021, 3, 1, 12, 0, tzinfo=UTC)  # when the conftest chapters were formed and chartered
 
 
 def chapter_event(make_event, chapter):

@@ -55,6 +55,9 @@ class EventOut(Schema):
     fee: Decimal
     currency: str
     cancelled: bool
+    status: Literal["scheduled", "cancelled"]
+    cancelled_at: datetime | None
+    cancellation_reason: str
     is_demo: bool
     url: str
     ics: str
@@ -93,9 +96,11 @@ def _event_out(e: Event, taken: int | None = None, waiting: int | None = None) -
     return {
         **{f: getattr(e, f) for f in ("slug", "title", "summary", "scope", "region", "mode", "venue", "city", "country",
                                       "time_zone", "starts_at", "ends_at", "members_open_at", "public_open_at",
-                                      "closes_at", "capacity", "fee", "currency", "is_demo")},
+                                      "closes_at", "capacity", "fee", "currency", "is_demo", "status", "cancelled_at",
+                                      "cancellation_reason")},
         "registration_phase": e.phase(), "seats_left": max(0, e.capacity - taken), "waiting": waiting,
-        "chapter": e.chapter.slug if e.chapter_id else None, "cancelled": e.cancelled_at is not None, "url": e.get_absolute_url(), "ics": f"/api/v1/events/{e.slug}.ics",
+        "chapter": e.chapter.slug if e.chapter_id else None, "cancelled": e.is_cancelled,
+        "url": e.get_absolute_url(), "ics": f"/api/v1/events/{e.slug}.ics",
     }
 
 

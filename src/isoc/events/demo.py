@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from isoc.events import services
-from isoc.events.models import Event, EventFunding, Registration, RegistrationChange, Session
+from isoc.events.models import (
+    Event,
+    EventFunding,
+    EventRefund,
+    Registration,
+    RegistrationChange,
+    Session,
+)
 
 COUNT = 50
 PLACES = [  # (city, country, zone)
@@ -29,6 +36,7 @@ SESSIONS = ["Opening", "Keynote", "Panel: an open Internet", "Hands-on lab", "Li
 
 
 def remove() -> None:
+    EventRefund.objects.filter(registration__is_demo=True).delete()
     RegistrationChange.objects.filter(registration__is_demo=True).delete()
     Registration.objects.filter(is_demo=True).delete()
     EventFunding.objects.filter(event__is_demo=True).delete()

@@ -34,6 +34,10 @@ class Event(models.Model):
         IN_PERSON = "in_person", _("In person")
         HYBRID = "hybrid", _("Online and in person")
 
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -68,7 +72,11 @@ class Event(models.Model):
                                         verbose_name=_("organizers"),
                                         help_text=_("People who may export the attendee list."))
     published = models.BooleanField(pgettext_lazy("an event shown to the public", "published"), default=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set only by ``services.cancel_event``, which also records an ``EventChange``.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", editable=False, verbose_name=_("cancelled by"))
+    cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_demo = models.BooleanField(default=False, editable=False, help_text=_("Generated demo data."))
 
@@ -108,6 +116,15 @@ class Event(models.Model):
         if all(times) and not (times[0] <= times[1] <= times[2] <= times[3]):
             raise ValidationError(_("Registration must open to members, then to everyone, then close, "
                                     "no later than the start of the event."))
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def status(self) -> str:
+        """``scheduled`` or ``cancelled``: what the API and the calendar say of it."""
+        return self.Status.CANCELLED if self.is_cancelled else self.Status.SCHEDULED
 
     @property
     def window(self) -> rules.Window:
@@ -245,3 +262,56 @@ class EventFunding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} for {self.event}"
+
+
+class EventChange(models.Model):
+    """Every change of an event's own status (scheduled → cancelled): who, when, why."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="history", verbose_name=_("event"))
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("event change")
+        verbose_name_plural = _("event changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class EventRefund(models.Model):
+    """A fee paid for a seat at an event the Internet Society cancelled, owed back to the
+    attendee. The dues ledger has no refund operation (a credit note only voids what is
+    still due), so the debt is recorded here and listed for the secretariat, who pays it
+    back by bank transfer and records the transfer's reference (``services.record_refund``)."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="refund",
+                                        verbose_name=_("registration"))
+    invoice = models.ForeignKey("members.Invoice", on_delete=models.PROTECT, related_name="event_refunds",
+                                verbose_name=_("invoice"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
+    due_since = models.DateTimeField(_("due since"))
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    refunded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("refunded by"))
+    reference = models.CharField(_("transfer reference"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_since", "id"]
+        verbose_name = _("event refund")
+        verbose_name_plural = _("event refunds")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="event_refund_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} to {self.registration.person} ({self.invoice.number})"
+
+    @property
+    def is_due(self) -> bool:
+        return self.refunded_at is None

@@ -10,6 +10,7 @@ gets the seat, the other the waitlist. Fees are invoiced through the dues ledger
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from isoc.events import rules
-from isoc.events.models import Event, EventFunding, Registration, RegistrationChange
+from isoc.events.models import (
+    Event,
+    EventChange,
+    EventFunding,
+    EventRefund,
+    Registration,
+    RegistrationChange,
+)
 from isoc.members import models as m
 from isoc.members import services as ledger
 from isoc.members.services import RuleViolation
@@ -255,3 +263,130 @@ def release_overdue(*, at: datetime | None = None, commit: bool = True) -> list[
                 ledger.void_invoice(registration.invoice, reason=_("Event seat released: the fee was not paid in time."))
         released.append(registration.pk)
     return released
+
+
+# --- cancelling a whole event ------------------------------------------------------------
+
+
+def may_cancel_event(event: Event, person) -> bool:
+    """The secretariat may cancel any event. An organizer may cancel an event that involves
+    no money (no registration of it was ever invoiced): they run it and are the first to
+    know it cannot happen. Voiding invoices and owing refunds commits the Internet
+    Society's money, so for a paid event that stays with the secretariat, as funding does."""
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
+        return False
+    if person.is_staff:
+        return True
+    return (event.organizers.filter(pk=person.pk).exists()
+            and not event.registrations.filter(invoice__isnull=False).exists())
+
+
+@dataclass
+class Cancellation:
+    """What cancelling an event did (or, in a dry run, would do)."""
+
+    event: Event
+    cancelled: dict[str, list[Registration]] = field(default_factory=dict)  # by the state they were in
+    voided: list[m.Invoice] = field(default_factory=list)
+    refunds: list[EventRefund] = field(default_factory=list)
+
+    @property
+    def notified(self) -> int:
+        return sum(len(regs) for regs in self.cancelled.values())
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, actor: m.Person, reason: str, at: datetime | None = None) -> Cancellation:
+    """Cancel a whole event. Every live registration (confirmed, awaiting payment,
+    waitlisted) is cancelled with its history; the open invoice of a seat is voided through
+    the ledger; money already paid for a seat becomes an ``EventRefund`` owed to the
+    attendee (the ledger cannot refund: the secretariat pays it back and records it with
+    ``record_refund``). Each attendee is emailed, in their language, with an iCalendar
+    cancellation. Registration is refused from then on. All or nothing: one transaction."""
+    event = _locked_event(event)
+    now = at or timezone.now()
+    if not may_cancel_event(event, actor):
+        raise RuleViolation(_("Only the secretariat, or an organizer of an event without fees, can cancel it."),
+                            code="forbidden")
+    if event.cancelled_at is not None:
+        raise RuleViolation(_("This event was already cancelled."), code="already_cancelled")
+    if now >= event.ends_at:
+        raise RuleViolation(_("This event has already taken place; it cannot be cancelled."), code="event_over")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RuleViolation(_("Say why the event is cancelled: attendees are told."), "reason")
+    if len(reason) > 300:
+        raise RuleViolation(_("Keep the reason under 300 characters."), "reason")
+    event.cancelled_at, event.cancelled_by, event.cancellation_reason = now, actor, reason
+    event.save(update_fields=["cancelled_at", "cancelled_by", "cancellation_reason"])
+    EventChange.objects.create(event=event, at=now, actor=actor, from_status=Event.Status.SCHEDULED,
+                               to_status=Event.Status.CANCELLED, note=reason)
+    done = Cancellation(event)
+    # (of self: PostgreSQL cannot lock the nullable side of the join to the invoice)
+    live = event.registrations.select_for_update(of=("self",)).exclude(state=State.CANCELLED).select_related("invoice")
+    for registration in live.order_by("pk"):
+        before = registration.state
+        registration.state = State.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["state", "cancelled_at"])
+        _log(registration, before, State.CANCELLED, actor, f"event cancelled: {reason}", now)
+        done.cancelled.setdefault(before, []).append(registration)
+        if registration.invoice_id:
+            _settle_seat_invoice(registration, actor, now, done)
+        _notify(registration, "event_cancelled")
+    return done
+
+
+def _settle_seat_invoice(registration: Registration, actor, now: datetime, done: Cancellation) -> None:
+    """Void what is still due on the seat's invoice (the registration is already cancelled,
+    so the ledger's ``invoice_voided`` seats nobody), and owe back what was paid."""
+    invoice = registration.invoice
+    if invoice.balance() > 0:
+        ledger.void_invoice(invoice, reason=_("Event cancelled."), actor=actor)
+        done.voided.append(invoice)
+    paid = invoice.paid_total().quantize(Decimal("0.01"))  # SQLite sums decimals to Decimal("40")
+    if paid > 0:
+        done.refunds.append(EventRefund.objects.create(registration=registration, invoice=invoice, amount=paid,
+                                                       currency=invoice.currency, due_since=now))
+
+
+@transaction.atomic
+def record_refund(refund: EventRefund, *, reference: str, actor: m.Person, at: datetime | None = None) -> EventRefund:
+    """The secretariat paid a refund back: record when, by whom, and the transfer's reference."""
+    if actor is None or not actor.is_staff:
+        raise RuleViolation(_("Only the secretariat can do this."), code="forbidden")
+    refund = EventRefund.objects.select_for_update().get(pk=refund.pk)
+    if refund.refunded_at is not None:
+        raise RuleViolation(_("This refund was already recorded."), code="already_refunded")
+    reference = (reference or "").strip()
+    if not reference:
+        raise RuleViolation(_("A refund needs the bank or provider reference."), "reference")
+    refund.refunded_at, refund.refunded_by, refund.reference = at or timezone.now(), actor, reference[:200]
+    refund.save(update_fields=["refunded_at", "refunded_by", "reference"])
+    return refund
+
+
+def refunds_due():
+    """Every refund still owed, oldest first: the secretariat's list."""
+    return EventRefund.objects.filter(refunded_at__isnull=True).select_related(
+        "registration__person", "registration__event", "invoice").order_by("due_since", "pk")
+
+
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What cancelling the event now would touch, for the confirmation page."""
+
+    confirmed: int
+    awaiting_payment: int
+    waitlisted: int
+    paid: int  # seats whose fee was (partly) paid: each becomes a refund owed
+
+
+def cancellation_preview(event: Event) -> CancellationPreview:
+    live = list(event.registrations.exclude(state=State.CANCELLED).select_related("invoice"))
+    return CancellationPreview(
+        confirmed=sum(r.state == State.CONFIRMED for r in live),
+        awaiting_payment=sum(r.state == State.AWAITING_PAYMENT for r in live),
+        waitlisted=sum(r.state == State.WAITLISTED for r in live),
+        paid=sum(1 for r in live if r.invoice_id and r.invoice.paid_total() > 0),
+    )

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<slug:slug>/cancel/", views.cancel, name="cancel"),
     path("<slug:slug>/calendar.ics", views.ics, name="ics"),
     path("<slug:slug>/attendees.csv", views.attendees, name="attendees"),
+    path("<slug:slug>/funding/", views.funding, name="funding"),
+    path("<slug:slug>/cancellation/", views.cancellation, name="cancellation"),
+    path("<slug:slug>/refunds/<int:pk>/", views.record_refund, name="record_refund"),
 ]

@@ -1,5 +1,6 @@
-"""Event pages: the list, an event with its agenda and registration, the .ics, and the
-attendee list for organizers. Every change goes through ``services``."""
+"""Event pages: the list, an event with its agenda and registration, the .ics, the
+attendee list for organizers, and the secretariat's pages: funding, cancelling the event
+and the refunds it leaves owed. Every change goes through ``services``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from isoc.events import queries, rules, services
+from isoc.events import forms, queries, rules, services
 from isoc.events.calendar import event_ics
-from isoc.events.models import Event, Registration
+from isoc.events.models import Event, EventRefund, Registration
 
 
 def _event(request, slug: str) -> Event:
@@ -58,6 +60,8 @@ def detail(request, slug: str):
         "seats_left": event.seats_left(),
         "waiting": event.waiting(),
         "may_export": services.may_export_attendees(event, request.user),
+        "may_cancel": services.may_cancel_event(event, request.user),
+        "funding": event.funding.select_related("granted_by") if request.user.is_staff else [],
     })
 
 
@@ -122,3 +126,93 @@ def attendees(request, slug: str):
     for row in queries.attendee_rows(event):
         writer.writerow([_cell(v) for v in row])
     return response
+
+
+def _refused(form, exc: services.RuleViolation) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def funding(request, slug: str):
+    """The secretariat grants funding to an event and sees the grants so far."""
+    event = _event(request, slug)
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only the secretariat can grant event funding."))
+    form = forms.FundingForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.grant_funding(event, actor=request.user, **form.cleaned_data)
+            except services.RuleViolation as exc:
+                _refused(form, exc)
+                status = 409
+            else:
+                messages.success(request, _("The funding is recorded."))
+                return redirect("events:funding", slug=event.slug)
+        else:
+            status = 400
+    eligible = None
+    if event.chapter_id:
+        from isoc.chapters.services import may_receive_event_funding
+
+        eligible = may_receive_event_funding(event.chapter)
+    return render(request, "events/funding.html", {
+        "event": event, "form": form, "grants": event.funding.select_related("granted_by"), "eligible": eligible,
+    }, status=status)
+
+
+def _cancellation_page(request, event: Event, *, form=None, refund_forms=None, status: int = 200):
+    refunds = EventRefund.objects.filter(registration__event=event).select_related(
+        "registration__person", "invoice", "refunded_by").order_by("due_since", "pk") if request.user.is_staff else []
+    refund_forms = refund_forms or {}
+    return render(request, "events/cancellation.html", {
+        "event": event,
+        "form": form or forms.CancelEventForm(),
+        "preview": None if event.is_cancelled else services.cancellation_preview(event),
+        "history": event.history.select_related("actor"),
+        "refunds": [(r, refund_forms.get(r.pk) or forms.RefundForm(prefix=f"refund-{r.pk}")) for r in refunds],
+    }, status=status)
+
+
+@login_required
+def cancellation(request, slug: str):
+    """Cancel the whole event (the secretariat; an organizer for an event without fees),
+    and afterwards: when, by whom, why, and the refunds owed."""
+    event = _event(request, slug)
+    if not (services.may_cancel_event(event, request.user) or request.user.is_staff):
+        raise PermissionDenied(_("Only the secretariat, or an organizer of an event without fees, can cancel it."))
+    if request.method != "POST":
+        return _cancellation_page(request, event)
+    form = forms.CancelEventForm(request.POST)
+    if not form.is_valid():
+        return _cancellation_page(request, event, form=form, status=400)
+    try:
+        done = services.cancel_event(event, actor=request.user, reason=form.cleaned_data["reason"])
+    except services.RuleViolation as exc:
+        _refused(form, exc)
+        event.refresh_from_db()
+        return _cancellation_page(request, event, form=form, status=409 if exc.code != "forbidden" else 403)
+    messages.success(request, _("The event is cancelled; %(n)s attendees are being told by email.")
+                     % {"n": done.notified})
+    return redirect("events:cancellation", slug=event.slug)
+
+
+@login_required
+@require_POST
+def record_refund(request, slug: str, pk: int):
+    """The secretariat records that it paid a refund back."""
+    event = _event(request, slug)
+    if not request.user.is_staff:
+        raise PermissionDenied(_("Only the secretariat can record a refund."))
+    refund = get_object_or_404(EventRefund, pk=pk, registration__event=event)
+    form = forms.RefundForm(request.POST, prefix=f"refund-{refund.pk}")
+    if not form.is_valid():
+        return _cancellation_page(request, event, refund_forms={refund.pk: form}, status=400)
+    try:
+        services.record_refund(refund, reference=form.cleaned_data["reference"], actor=request.user)
+    except services.RuleViolation as exc:
+        _refused(form, exc)
+        return _cancellation_page(request, event, refund_forms={refund.pk: form}, status=409)
+    messages.success(request, _("The refund is recorded."))
+    return redirect("events:cancellation", slug=event.slug)
