@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from isoc.chapters import forms
-from isoc.chapters import models as cm
 from isoc.chapters import services as cs
 
 pytestmark = pytest.mark.django_db
