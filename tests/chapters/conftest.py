@@ -1,5 +1,6 @@
 """Fixtures for the chapters tests: people who are Internet Society members, a chapter in
-formation with enough members to be chartered, a chartered chapter with its officers."""
+formation with enough members to be chartered, a chartered chapter with its officers
+(in 2021, and chartered now for the pages)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,24 @@ def chartered(forming, fill, staff, t0):
     cs.charter(forming, actor=staff, reason="Charter approved by the Board.", at=t0)
     for person, role in zip(people, ["chair", "secretary", "treasurer"], strict=False):
         cs.appoint_officer(forming, person, role, starts_on=t0.date(), actor=staff)
+    forming.refresh_from_db()
+    forming.people = people
+    return forming
+
+
+@pytest.fixture
+def live(forming, fill, staff):
+    """A chapter chartered now (so "now" pages see it in good standing), with a chair,
+    secretary and treasurer (``live.people[:3]``) appointed by staff today."""
+    from django.utils import timezone
+
+    from isoc.chapters import services as cs
+
+    people = fill(forming, 25, at=timezone.now())
+    cs.charter(forming, actor=staff, reason="Approved.")
+    today = timezone.now().date()
+    for p, role in zip(people, ["chair", "secretary", "treasurer"], strict=False):
+        cs.appoint_officer(forming, p, role, starts_on=today, actor=staff)
     forming.refresh_from_db()
     forming.people = people
     return forming

@@ -53,3 +53,15 @@ def test_demo_runs_once_and_reset_replaces(demo_chapters):
     before = cm.Chapter.objects.filter(is_demo=True).count()
     assert demo.generate(seed=7, reset=True)["chapters"] == before
     assert cm.Chapter.objects.filter(is_demo=True).count() == before
+
+
+def test_demo_officer_history_agrees_with_the_terms(demo_chapters):
+    terms = cm.OfficerTerm.objects.filter(is_demo=True)
+    assert terms.exists()
+    appointed = set(cm.OfficerChange.objects.filter(kind="appointed").values_list("term_id", flat=True))
+    assert appointed == set(terms.values_list("pk", flat=True))
+    ended = set(cm.OfficerChange.objects.filter(kind__in=["ended", "dechartered"]).values_list("term_id", "ends_on"))
+    assert ended == set(terms.filter(ends_on__isnull=False).values_list("pk", "ends_on"))
+    assert cm.OfficerChange.objects.filter(kind="dechartered").exclude(chapter__state="de-chartered").count() == 0
+    demo.generate(seed=7, reset=True)
+    assert cm.OfficerChange.objects.filter(term__isnull=True).count() == 0  # the old rows went with their terms

@@ -14,19 +14,6 @@ from isoc.chapters import services as cs
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def live(forming, fill, staff):
-    """A chapter chartered now (so "now" pages see it in good standing), with officers."""
-    people = fill(forming, 25, at=timezone.now())
-    cs.charter(forming, actor=staff, reason="Approved.")
-    today = timezone.now().date()
-    for p, role in zip(people, ["chair", "secretary", "treasurer"], strict=False):
-        cs.appoint_officer(forming, p, role, starts_on=today, actor=staff)
-    forming.refresh_from_db()
-    forming.people = people
-    return forming
-
-
 def test_index_lists_bureaus_groups_and_map(client, live):
     html = client.get("/chapters/").content.decode()
     assert "Estonia Chapter" in html and "Accessibility Standing Group" in html

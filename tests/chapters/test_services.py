@@ -334,12 +334,65 @@ def test_officers_manage_only_their_own_chapter(chartered, staff, new_person, t0
     chair = chartered.people[0]
     stranger = new_person()
     cs.join(stranger, other, at=t0)
-    with pytest.raises(RuleViolation, match="officers can appoint"):
+    with pytest.raises(RuleViolation, match="chair can appoint"):
         cs.appoint_officer(other, stranger, "chair", starts_on=t0.date(), actor=chair)
     with pytest.raises(RuleViolation, match="officers or the secretariat"):
         cs.file_annual_report(other, year=2020, activities="x", membership_count=1, actor=chair, at=t0)
     assert cs.can_manage(chair, chartered, t0) and not cs.can_manage(chair, other, t0)
     assert cs.can_manage(staff, other, t0)
+
+
+def test_only_the_chair_and_staff_manage_officers(chartered, staff, t0):
+    chair, secretary, treasurer = chartered.people[:3]
+    assert cs.may_manage_officers(chair, chartered) and cs.may_manage_officers(staff, chartered)
+    assert not cs.may_manage_officers(secretary, chartered) and not cs.may_manage_officers(chartered.people[9], chartered)
+    # Other officers manage the rest of the chapter (dashboard, reports) but not its officers.
+    assert cs.can_manage(secretary, chartered)
+    with pytest.raises(RuleViolation, match="chair can appoint") as exc:
+        cs.appoint_officer(chartered, secretary, "voting-delegate", starts_on=t0.date(), actor=secretary)
+    assert exc.value.code == "forbidden"
+    with pytest.raises(RuleViolation, match="chair can end"):
+        cs.end_officer_term(chartered.officer_terms.get(role="chair"), ends_on=t0.date(), actor=treasurer)
+    with pytest.raises(RuleViolation, match="chair can appoint"):
+        cs.appoint_officer(chartered, secretary, "voting-delegate", starts_on=t0.date(), actor=None)
+    assert chartered.officer_terms.get(role="chair").ends_on is None
+    assert not chartered.officer_terms.filter(role="voting-delegate").exists()
+
+
+def test_officer_history_keeps_every_change(chartered, staff, t0):
+    chair = chartered.people[0]
+    d = t0.date()
+    appointed = [(c.kind, c.role, c.actor) for c in chartered.officer_changes.order_by("at", "id")]
+    assert appointed == [("appointed", r, staff) for r in ("chair", "secretary", "treasurer")]
+    cs.appoint_officer(chartered, chartered.people[4], "treasurer", starts_on=d + timedelta(days=10), actor=chair,
+                       at=t0 + timedelta(days=1))
+    appointment, handover = chartered.officer_changes.order_by("-id")[:2]
+    assert (appointment.kind, appointment.person, appointment.ends_on, appointment.actor, appointment.at) == (
+        "appointed", chartered.people[4], None, chair, t0 + timedelta(days=1))
+    assert (handover.kind, handover.person, handover.ends_on, handover.previous_ends_on) == (
+        "handed-over", chartered.people[2], d + timedelta(days=9), None)
+    term = chartered.officer_terms.get(person=chartered.people[4])
+    cs.end_officer_term(term, ends_on=d + timedelta(days=100), actor=staff, at=t0 + timedelta(days=2))
+    cs.end_officer_term(term, ends_on=d + timedelta(days=50), actor=chair, at=t0 + timedelta(days=3))
+    ends = list(term.changes.filter(kind="ended").order_by("at").values_list("previous_ends_on", "ends_on", "actor"))
+    assert ends == [(None, d + timedelta(days=100), staff.pk), (d + timedelta(days=100), d + timedelta(days=50), chair.pk)]
+    with pytest.raises(RuleViolation, match="it can end earlier, not later") as exc:
+        cs.end_officer_term(term, ends_on=d + timedelta(days=60), actor=chair)
+    assert exc.value.code == "already_ended"
+
+
+def test_de_chartering_ends_and_withdraws_terms_with_history(chartered, staff, t0):
+    d = t0.date()
+    cs.appoint_officer(chartered, chartered.people[6], "cac-delegate", starts_on=d + timedelta(days=30), actor=staff,
+                       at=t0)
+    cs.decharter(chartered, actor=staff, reason="Closed.", at=t0 + timedelta(days=5))
+    changes = chartered.officer_changes.filter(at=t0 + timedelta(days=5))
+    assert sorted(changes.values_list("kind", "role", "ends_on")) == [
+        ("dechartered", "chair", d + timedelta(days=5)), ("dechartered", "secretary", d + timedelta(days=5)),
+        ("dechartered", "treasurer", d + timedelta(days=5)), ("withdrawn", "cac-delegate", None)]
+    withdrawn = changes.get(kind="withdrawn")
+    assert withdrawn.term is None and withdrawn.person == chartered.people[6] and withdrawn.actor == staff
+    assert not chartered.officer_terms.filter(role="cac-delegate").exists()
 
 
 def test_is_officer_and_role(chartered, t0):

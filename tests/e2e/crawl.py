@@ -138,6 +138,9 @@ RULES: list[Rule] = [
                                                     f"/chapters/{f['chapters']['officer']}/"]),
     Rule(r"chapters/<slug:slug>/(join|leave)/", not_a_page="POST-only: join or leave a chapter"),
     Rule(r"chapters/<slug:slug>/members\.csv", not_a_page="CSV download of a chapter's members"),
+    Rule(r"chapters/<slug:slug>/officers/appoint/", not_a_page="POST-only: appoint an officer (the dashboard with "
+                                                              "its errors is checked by test_e2e_chapters)"),
+    Rule(r"chapters/<slug:slug>/officers/<int:term>/end/", not_a_page="POST-only: end an officer's term"),
     Rule(r"chapters/<slug:slug>/dashboard/", lambda f, role: {
         "visitor": [], "member": [f"/chapters/{f['chapters']['officer']}/dashboard/"],
         "staff": [f"/chapters/{f['chapters']['public']}/dashboard/"]}[role]),

@@ -291,14 +291,16 @@ def _cancelled_event(staff, ledger, services, Event, member):
 
 
 def _chapter_rows(member, staff) -> dict:
-    """A chartered demo chapter, a standing group, and a chapter in rejuvenation (a report
-    missing) that the crawl's member chairs, so the dashboard and report form have content."""
+    """A chartered demo chapter running events (its page and dashboard list them), a
+    standing group, and a chapter in rejuvenation (a report missing) that the crawl's
+    member chairs, so the dashboard (with the officer forms) and report form have content."""
     from django.utils import timezone
 
     from isoc.chapters import services
     from isoc.chapters.models import Chapter
 
-    public = Chapter.objects.filter(is_demo=True, state="chartered").order_by("pk").first()
+    chartered = Chapter.objects.filter(is_demo=True, state="chartered").order_by("pk")
+    public = chartered.filter(events__isnull=False).first() or chartered.first()
     officer = Chapter.objects.filter(is_demo=True, state="rejuvenation").order_by("pk").first()
     if not services.is_member(member, officer):
         services.join(member, officer)

@@ -83,3 +83,51 @@ def test_officer_files_the_annual_report(page):
     expect(reports).to_contain_text("€1,200.50")
     report = AnnualReport.objects.get()
     assert (report.filed_by, report.membership_count, str(report.income)) == (chair, 25, "1200.50")
+
+
+@pytest.mark.e2e
+def test_chair_appoints_a_voting_delegate_and_ends_a_term(page):
+    from crawl import axe_violations, describe, page_problems
+
+    from isoc.chapters import services as cs
+    from isoc.chapters.models import OfficerTerm
+
+    chapter, chair = _chartered_chapter()
+    newcomer = make_person("mari@example.ee", first_name="Mari", last_name="Mets", country="EE")
+    cs.join(newcomer, chapter)  # a chapter member, not an Internet Society member
+    sign_in(page, chair.email)
+    page.goto(f"/chapters/{chapter.slug}/dashboard/")
+    form = page.locator("form", has=page.get_by_role("button", name="Appoint", exact=True))
+
+    # Refused: the voting delegate must be an Internet Society member. The error is on the
+    # field, the choices typed are kept, and the page with the error passes axe.
+    form.get_by_label("Member").select_option(label="Mari Mets <mari@example.ee>")
+    form.get_by_label("Role").select_option("voting-delegate")
+    form.get_by_label("First day in office").fill(timezone_today())
+    form.get_by_role("button", name="Appoint", exact=True).click()
+    member = form.get_by_label("Member")
+    expect(member).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("The voting delegate must be an Internet Society member.")).to_be_visible()
+    expect(form.get_by_label("Role")).to_have_value("voting-delegate")
+    violations = axe_violations(page)
+    assert not violations, describe(page.url, violations)
+    assert not page_problems(page)
+    assert not OfficerTerm.objects.filter(role="voting-delegate").exists()
+
+    member.select_option(label="Liis5 Tamm <ee5@example.ee>")
+    page.get_by_role("button", name="Appoint", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Liis5 Tamm is appointed Voting delegate.")
+    history = page.get_by_role("table", name="Every appointment and end of a term, newest first")
+    expect(history.locator("tbody tr").first).to_contain_text("Voting delegate")
+    assert cs.voting_delegate(chapter).email == "ee5@example.ee"
+
+    page.get_by_role("button", name="End the term of Liis2 Tamm as Treasurer").click()
+    expect(page.get_by_role("status")).to_contain_text("The term of Liis2 Tamm as Treasurer ends on")
+    expect(history.locator("tbody tr").first).to_contain_text("Term ended")
+    assert OfficerTerm.objects.get(role="treasurer").ends_on is not None
+
+
+def timezone_today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()

@@ -175,3 +175,21 @@ class ChapterTransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(cm.OfficerChange)
+class OfficerChangeAdmin(admin.ModelAdmin):
+    """The officer history: written only by the services (appoint, end, de-charter)."""
+
+    list_display = ["chapter", "kind", "role", "person", "starts_on", "ends_on", "at", "actor"]
+    list_filter = ["kind", "role"]
+    search_fields = ["chapter__name", "person__email", "person__last_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,7 +6,7 @@ agree with what the services would have written)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from random import Random
 
 from django.db import transaction
@@ -30,6 +30,7 @@ def delete_demo() -> int:
     with transaction.atomic():
         n, _ = cm.Chapter.objects.filter(is_demo=True).delete()
         cm.ChapterMembership.objects.filter(is_demo=True).delete()
+        cm.OfficerChange.objects.filter(is_demo=True).delete()
         cm.OfficerTerm.objects.filter(is_demo=True).delete()
         cm.AnnualReport.objects.filter(is_demo=True).delete()
     return n
@@ -88,11 +89,27 @@ def generate(seed: int = 2026, reset: bool = False, at: datetime | None = None) 
                 terms.append(cm.OfficerTerm(person_id=pk, chapter=group, role=role, starts_on=start.date(), is_demo=True))
         cm.ChapterMembership.objects.bulk_create(memberships, batch_size=1000)
         cm.OfficerTerm.objects.bulk_create(terms, batch_size=1000)
+        cm.OfficerChange.objects.bulk_create(_officer_history(terms), batch_size=1000)
         cm.ChapterTransition.objects.bulk_create(transitions, batch_size=1000)
         cm.AnnualReport.objects.bulk_create(reports, batch_size=1000)
         for c in chapters:
             c.save()
     return {"chapters": len(chapters), "memberships": len(memberships), "officers": len(terms), "reports": len(reports)}
+
+
+def _officer_history(terms) -> list[cm.OfficerChange]:
+    """The officer-history rows the services would have left: each appointment (by the
+    secretariat, unnamed) and the end of each ended term."""
+    rows = []
+    for t in terms:
+        fields = {"chapter_id": t.chapter_id, "term": t, "person_id": t.person_id, "role": t.role,
+                  "starts_on": t.starts_on, "is_demo": True}
+        rows.append(cm.OfficerChange(kind="appointed", at=datetime.combine(t.starts_on, time(9), tzinfo=UTC), **fields))
+        if t.ends_on:
+            kind = "dechartered" if t.chapter.state == "de-chartered" else "ended"
+            rows.append(cm.OfficerChange(kind=kind, ends_on=t.ends_on,
+                                         at=datetime.combine(t.ends_on, time(12), tzinfo=UTC), **fields))
+    return rows
 
 
 def _name(code: str) -> str:

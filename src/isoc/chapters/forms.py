@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from isoc.chapters import models as cm
+from isoc.chapters import services
 from isoc.members.countries import CURRENCY_CHOICES
 
 
@@ -29,3 +31,57 @@ class AnnualReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         now = timezone.now().year
         self.fields["year"].choices = [(y, str(y)) for y in (years or [now - 1])]
+
+
+# A chapter with more members than this is asked for the new officer's email instead of
+# offering a list of every member (the dashboard must stay light).
+MEMBER_SELECT_LIMIT = 300
+DAY = {"type": "date"}
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} <{obj.email}>"
+
+
+class AppointOfficerForm(forms.Form):
+    """Appoint a member of the chapter to an office; ``services.appoint_officer`` checks
+    the rules (who may appoint, membership, the voting delegate's membership, overlaps)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------")] + list(cm.OfficerTerm.RoleChoice.choices))
+    starts_on = forms.DateField(label=_("First day in office"), widget=forms.DateInput(attrs=DAY))
+    ends_on = forms.DateField(label=_("Last day in office"), required=False, widget=forms.DateInput(attrs=DAY),
+                              help_text=_("Optional: leave empty for a term without a set end."))
+
+    def __init__(self, *args, chapter: cm.Chapter, **kwargs):
+        kwargs.setdefault("prefix", "appoint")
+        super().__init__(*args, **kwargs)
+        self.chapter = chapter
+        members = services.members(chapter).order_by("last_name", "first_name", "pk")
+        if members.count() <= MEMBER_SELECT_LIMIT:
+            person = MemberChoiceField(label=_("Member"), queryset=members,
+                                       help_text=_("Officers are chosen among the chapter's members."))
+        else:
+            person = forms.EmailField(label=_("Member's email address"),
+                                      help_text=_("The address of a member of the chapter."))
+        # The person first: the order people fill the form in.
+        self.fields = {"person": person, **self.fields}
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if isinstance(person, str):  # the email field of a large chapter: members only, so no address is revealed
+            person = services.members(self.chapter).filter(email__iexact=person).first()
+            if person is None:
+                raise forms.ValidationError(_("No member of this chapter has this email address."))
+        return person
+
+
+class EndTermForm(forms.Form):
+    """End an officer's term (or bring its planned end earlier); ``services.end_officer_term`` checks the rules."""
+
+    ends_on = forms.DateField(label=_("Last day in office"), widget=forms.DateInput(attrs=DAY), initial=timezone.localdate)
+
+    def __init__(self, *args, term: cm.OfficerTerm, **kwargs):
+        kwargs.setdefault("prefix", f"end-{term.pk}")
+        super().__init__(*args, **kwargs)
+        self.term = term

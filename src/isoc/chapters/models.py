@@ -231,6 +231,46 @@ class OfficerTerm(models.Model):
         return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
 
 
+class OfficerChange(models.Model):
+    """Every change to a chapter's officers, beside the terms: an appointment, a term
+    ended, a predecessor's term ended by a successor's appointment (handover), terms
+    closed or withdrawn by de-chartering; with who, when and the term's dates after the
+    change, so a term's end is never overwritten silently."""
+
+    class Kind(models.TextChoices):
+        APPOINTED = "appointed", _("Appointed")
+        HANDED_OVER = "handed-over", _("Handed over to a successor")
+        ENDED = "ended", _("Term ended")
+        DECHARTERED = "dechartered", _("Ended by de-chartering")
+        WITHDRAWN = "withdrawn", _("Appointment withdrawn by de-chartering")
+
+    chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="officer_changes",
+                                verbose_name=_("chapter"))
+    # Kept when a term that had not started is withdrawn (the term row is deleted).
+    term = models.ForeignKey(OfficerTerm, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
+                             verbose_name=_("officer term"))
+    person = models.ForeignKey("members.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    role = models.CharField(_("role"), max_length=20, choices=OfficerTerm.RoleChoice.choices)
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("The term's last day after the change."))
+    previous_ends_on = models.DateField(_("ended on before"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("by"),
+                              help_text=_("Empty when the standards review made the change."))
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("officer change")
+        verbose_name_plural = _("officer changes")
+        indexes = [models.Index(fields=["chapter", "at"], name="officer_change_chapter_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.chapter}: {self.kind} {self.role} {self.person} at {self.at:%Y-%m-%d}"
+
+
 class ChapterTransition(models.Model):
     """Every life-cycle change (and every appeal decision), with when, who and why."""
 

@@ -8,7 +8,7 @@ stored: ``standing`` computes it from the standards (``rules.standing``) for any
 Questions for other apps (events, elections, fellowships):
 ``in_good_standing``, ``standing``, ``chapters_in_good_standing``, ``voting_delegate``,
 ``may_receive_event_funding``, ``may_receive_fellowship_nomination``, ``is_officer``,
-``can_manage``.
+``can_manage``, ``may_manage_officers``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -181,6 +182,18 @@ def can_manage(person: Person | None, chapter: cm.Chapter, at: datetime | date |
     if person is None or not getattr(person, "is_authenticated", False):
         return False
     return bool(person.is_staff) or is_officer(person, chapter, at=at)
+
+
+def may_manage_officers(person: Person | None, chapter: cm.Chapter, at: datetime | date | None = None) -> bool:
+    """Staff, or the chapter's chair in office, appoint its officers and end their terms.
+    The other officers see the terms but do not change them: the terms decide who casts
+    the chapter's vote in Board elections (the voting delegate) and whether it keeps its
+    good standing, so a treasurer or secretary must not be able to make themselves the
+    delegate or end the chair's term. "Officers manage their own chapter" holds for the
+    rest of the dashboard (members, reports), which ``can_manage`` opens to every officer."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return bool(person.is_staff) or is_officer(person, chapter, Role.CHAIR, at=at)
 
 
 def voting_delegate(chapter: cm.Chapter, at: datetime | date | None = None) -> Person | None:
@@ -376,13 +389,29 @@ def decharter(chapter: cm.Chapter, *, actor: Person | None, reason: str, at: dat
     if chapter.state == State.DECHARTERED:
         raise RuleViolation(_("The chapter is already de-chartered."), "state", code="state")
     t = _move(chapter, State.DECHARTERED, Kind.DECHARTERED, at=at, actor=actor, reason=reason)
-    _end_open_terms(chapter, at.date())
+    _end_open_terms(chapter, at.date(), at=at, actor=actor)
     return t
 
 
-def _end_open_terms(chapter: cm.Chapter, on: date) -> None:
-    chapter.officer_terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on), starts_on__lte=on).update(ends_on=on)
-    chapter.officer_terms.filter(starts_on__gt=on).delete()
+def _record(term: cm.OfficerTerm, kind: str, *, at: datetime, actor: Person | None,
+            previous_ends_on: date | None = None) -> cm.OfficerChange:
+    """The officer-history row of a change to ``term`` (its dates as they are now)."""
+    return cm.OfficerChange.objects.create(
+        chapter_id=term.chapter_id, term=term, person_id=term.person_id, role=term.role,
+        kind=kind, starts_on=term.starts_on, ends_on=term.ends_on, previous_ends_on=previous_ends_on, at=at,
+        actor=actor, is_demo=term.is_demo)
+
+
+def _end_open_terms(chapter: cm.Chapter, on: date, *, at: datetime, actor: Person | None) -> None:
+    """De-chartering ends every term running on ``on`` that day and withdraws those that
+    had not started (a term cannot end before it starts); each leaves its history row."""
+    for term in chapter.officer_terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on), starts_on__lte=on):
+        previous, term.ends_on = term.ends_on, on
+        term.save(update_fields=["ends_on"])
+        _record(term, cm.OfficerChange.Kind.DECHARTERED, at=at, actor=actor, previous_ends_on=previous)
+    for term in chapter.officer_terms.filter(starts_on__gt=on):
+        _record(term, cm.OfficerChange.Kind.WITHDRAWN, at=at, actor=actor, previous_ends_on=term.ends_on)
+        term.delete()
 
 
 @transaction.atomic
@@ -426,7 +455,7 @@ def review_standing(chapter: cm.Chapter, at: datetime | None = None) -> cm.Chapt
     if chapter.rejuvenation_until and at >= chapter.rejuvenation_until:
         t = _move(chapter, State.DECHARTERED, Kind.DECHARTERED, at=at, actor=None,
                   reason=_("The rejuvenation period ended: %(why)s") % {"why": words})
-        _end_open_terms(chapter, at.date())
+        _end_open_terms(chapter, at.date(), at=at, actor=None)
         return t
     return None
 
@@ -536,14 +565,17 @@ def leave(person: Person, chapter: cm.Chapter, at: datetime | None = None) -> cm
 
 @transaction.atomic
 def appoint_officer(chapter: cm.Chapter, person: Person, role: str, *, starts_on: date, actor: Person | None,
-                    ends_on: date | None = None, is_demo: bool = False) -> cm.OfficerTerm:
-    """Give ``person`` the office ``role`` from ``starts_on``. Staff, or an officer of
-    this chapter. The person must be a member of the chapter (the voting delegate also
-    an Internet Society member). One holder per role: an open term of the current
-    holder that began earlier ends the day before; any other overlap is refused."""
+                    ends_on: date | None = None, is_demo: bool = False,
+                    at: datetime | None = None) -> cm.OfficerTerm:
+    """Give ``person`` the office ``role`` from ``starts_on``. Staff, or the chapter's
+    chair (``may_manage_officers``). The person must be a member of the chapter (the
+    voting delegate also an Internet Society member). One holder per role: an open term
+    of the current holder that began earlier ends the day before (a handover); any other
+    overlap is refused. The appointment and any handover leave ``OfficerChange`` rows."""
+    at = at or timezone.now()
     chapter = _lock(chapter)
-    if not (actor is not None and (actor.is_staff or is_officer(actor, chapter))):
-        raise RuleViolation(_("Only the secretariat or this chapter's officers can appoint its officers."),
+    if not may_manage_officers(actor, chapter):
+        raise RuleViolation(_("Only the secretariat or this chapter's chair can appoint its officers."),
                             code="forbidden")
     if role not in cm.OfficerTerm.RoleChoice.values:
         raise RuleViolation(_("Unknown officer role: %(role)s") % {"role": role}, "role")
@@ -562,33 +594,44 @@ def appoint_officer(chapter: cm.Chapter, person: Person, role: str, *, starts_on
     window = Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
     if ends_on is not None:
         window &= Q(starts_on__lte=ends_on)
+    handovers = []
     for term in same_role.filter(window):
         if term.starts_on < starts_on and (term.ends_on is None or (ends_on is None or term.ends_on <= ends_on)):
+            handovers.append((term, term.ends_on))
             term.ends_on = starts_on - timedelta(days=1)  # handover
             term.save(update_fields=["ends_on"])
         else:
             raise RuleViolation(
                 _("%(person)s is %(role)s from %(start)s; terms of one role cannot overlap.")
-                % {"person": term.person.display_name, "role": term.get_role_display(), "start": term.starts_on},
+                % {"person": term.person.display_name, "role": term.get_role_display(), "start": date_format(term.starts_on)},
                 "starts_on", code="overlap")
-    return cm.OfficerTerm.objects.create(chapter=chapter, person=person, role=role, starts_on=starts_on,
+    for term, previous in handovers:
+        _record(term, cm.OfficerChange.Kind.HANDED_OVER, at=at, actor=actor, previous_ends_on=previous)
+    term = cm.OfficerTerm.objects.create(chapter=chapter, person=person, role=role, starts_on=starts_on,
                                          ends_on=ends_on, appointed_by=actor, is_demo=is_demo)
+    _record(term, cm.OfficerChange.Kind.APPOINTED, at=at, actor=actor)
+    return term
 
 
 @transaction.atomic
-def end_officer_term(term: cm.OfficerTerm, *, ends_on: date, actor: Person | None) -> cm.OfficerTerm:
-    """End a term on ``ends_on`` (its last day). Staff, or an officer of the chapter."""
+def end_officer_term(term: cm.OfficerTerm, *, ends_on: date, actor: Person | None,
+                     at: datetime | None = None) -> cm.OfficerTerm:
+    """End a term on ``ends_on`` (its last day), or bring its planned end earlier. Staff,
+    or the chapter's chair (``may_manage_officers``); recorded as an ``OfficerChange``."""
+    at = at or timezone.now()
     chapter = _lock(term.chapter)
     term = cm.OfficerTerm.objects.select_for_update().get(pk=term.pk)
-    if not (actor is not None and (actor.is_staff or is_officer(actor, chapter))):
-        raise RuleViolation(_("Only the secretariat or this chapter's officers can end its officers' terms."),
+    if not may_manage_officers(actor, chapter):
+        raise RuleViolation(_("Only the secretariat or this chapter's chair can end its officers' terms."),
                             code="forbidden")
     if ends_on < term.starts_on:
         raise RuleViolation(_("A term cannot end before it starts."), "ends_on")
-    if term.ends_on is not None and term.ends_on < ends_on:
-        raise RuleViolation(_("The term already ended on %(day)s.") % {"day": term.ends_on}, "ends_on")
-    term.ends_on = ends_on
+    if term.ends_on is not None and term.ends_on <= ends_on:
+        raise RuleViolation(_("The term already ends on %(day)s; it can end earlier, not later.")
+                            % {"day": date_format(term.ends_on)}, "ends_on", code="already_ended")
+    previous, term.ends_on = term.ends_on, ends_on
     term.save(update_fields=["ends_on"])
+    _record(term, cm.OfficerChange.Kind.ENDED, at=at, actor=actor, previous_ends_on=previous)
     return term
 
 

@@ -1,6 +1,8 @@
 """Chapter pages: the world map and list by bureau, a chapter's page (about, officers,
-join, member count, standing and history), the officer dashboard (members, CSV export,
-annual reports) and the annual report form. The API (``api.py``) shares ``queries``."""
+upcoming and recent events, join, member count, standing and history), the officer
+dashboard (officers with their appointment and end forms and history, events with their
+registrations, members, CSV export, annual reports) and the annual report form. The API
+(``api.py``) shares ``queries``; the events come from ``isoc.events.queries``."""
 
 from __future__ import annotations
 
@@ -8,16 +10,19 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from isoc.chapters import forms, queries, services
 from isoc.chapters import models as cm
+from isoc.events import queries as event_queries
 from isoc.members.services import RuleViolation
 from isoc.shutdowns import worldmap_points
 from isoc.shutdowns.views import MAP_HEIGHT, map_legend, world_map
@@ -43,11 +48,18 @@ def index(request):
     })
 
 
+# How many events the chapter's page lists: the soonest upcoming and the latest past ones.
+UPCOMING_SHOWN, PAST_SHOWN = 10, 5
+
+
 def chapter(request, slug: str):
     c = get_object_or_404(cm.Chapter.objects.select_related("bureau"), slug=slug)
     user = request.user
     standing = services.standing(c)
+    upcoming = list(event_queries.organized_by(c, when="upcoming")[:UPCOMING_SHOWN + 1])
     return render(request, "chapters/chapter.html", {
+        "upcoming": upcoming[:UPCOMING_SHOWN], "more_upcoming": len(upcoming) > UPCOMING_SHOWN,
+        "past": event_queries.organized_by(c, when="past")[:PAST_SHOWN],
         "chapter": c, "standing": standing, "reasons": services.reasons(standing),
         "officers": services.officer_terms(c).order_by("role", "starts_on"),
         "member_count": services.member_count(c), "is_member": services.is_member(user, c),
@@ -89,21 +101,99 @@ def _managed(request, slug: str) -> cm.Chapter | HttpResponse:
     return c
 
 
+# The dashboard lists at most this many of the chapter's events and officer changes (newest first).
+EVENTS_SHOWN = HISTORY_SHOWN = 100
+
+
 @login_required
 def dashboard(request, slug: str):
     c = _managed(request, slug)
     if isinstance(c, HttpResponse):
         return c
+    return _dashboard(request, c)
+
+
+def _dashboard(request, c: cm.Chapter, *, appoint: forms.AppointOfficerForm | None = None,
+               ending: forms.EndTermForm | None = None, status: int = 200) -> HttpResponse:
+    """The officer dashboard; after a refused appointment or ending, with that form's
+    errors (and what was typed) and a 4xx status."""
     standing = services.standing(c)
     memberships = c.memberships.filter(left_at__isnull=True).select_related("person").order_by(
         "person__last_name", "person__first_name", "pk")
+    manage_officers = services.may_manage_officers(request.user, c)
+    today = timezone.localdate()
+    terms = list(c.officer_terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+                 .select_related("person", "appointed_by").order_by("role", "starts_on"))
+    if manage_officers:
+        for t in terms:
+            t.end_form = ending if ending is not None and ending.term.pk == t.pk else forms.EndTermForm(term=t)
     return render(request, "chapters/dashboard.html", {
         "chapter": c, "standing": standing, "reasons": services.reasons(standing),
         "memberships": memberships[:200], "member_count": memberships.count(),
         "isoc_member_count": services.isoc_member_count(c),
-        "officers": c.officer_terms.select_related("person").order_by("role", "-starts_on"),
+        "officers": terms, "manage_officers": manage_officers,
+        "appoint_form": (appoint or forms.AppointOfficerForm(chapter=c)) if manage_officers else None,
+        "officer_history": c.officer_changes.select_related("person", "actor")[:HISTORY_SHOWN],
+        "events": event_queries.organized_by(c, published_only=False)[:EVENTS_SHOWN], "now": timezone.now(),
         "reports": c.annual_reports.select_related("filed_by"), "due": services.report_due(c),
-    })
+    }, status=status)
+
+
+def _officers_managed(request, slug: str) -> cm.Chapter | HttpResponse:
+    """The chapter whose officers the signed-in person may change (its chair, or staff)."""
+    c = _managed(request, slug)
+    if isinstance(c, HttpResponse):
+        return c
+    if not services.may_manage_officers(request.user, c):
+        return HttpResponseForbidden(_("Only this chapter's chair and the secretariat can change its officers."))
+    return c
+
+
+def _refused(form, exc: RuleViolation) -> int:
+    """Put a service's refusal on the form; the status to answer with."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return 403 if exc.code == "forbidden" else 409
+
+
+@login_required
+@require_POST
+def appoint_officer(request, slug: str):
+    c = _officers_managed(request, slug)
+    if isinstance(c, HttpResponse):
+        return c
+    form = forms.AppointOfficerForm(request.POST, chapter=c)
+    if not form.is_valid():
+        return _dashboard(request, c, appoint=form, status=400)
+    data = form.cleaned_data
+    try:
+        term = services.appoint_officer(c, data["person"], data["role"], starts_on=data["starts_on"],
+                                        ends_on=data["ends_on"], actor=request.user)
+    except RuleViolation as exc:
+        return _dashboard(request, c, appoint=form, status=_refused(form, exc))
+    messages.success(request, _("%(name)s is appointed %(role)s.")
+                     % {"name": term.person.display_name, "role": term.get_role_display()})
+    return redirect(reverse("chapters:dashboard", args=[c.slug]) + "#officers-heading")
+
+
+@login_required
+@require_POST
+def end_officer_term(request, slug: str, term: int):
+    c = _officers_managed(request, slug)
+    if isinstance(c, HttpResponse):
+        return c
+    # The term must be this chapter's: the address names the chapter whose rights were checked.
+    officer_term = get_object_or_404(cm.OfficerTerm.objects.select_related("person"), pk=term, chapter=c)
+    form = forms.EndTermForm(request.POST, term=officer_term)
+    if not form.is_valid():
+        return _dashboard(request, c, ending=form, status=400)
+    try:
+        services.end_officer_term(officer_term, ends_on=form.cleaned_data["ends_on"], actor=request.user)
+    except RuleViolation as exc:
+        return _dashboard(request, c, ending=form, status=_refused(form, exc))
+    messages.success(request, _("The term of %(name)s as %(role)s ends on %(day)s.")
+                     % {"name": officer_term.person.display_name, "role": officer_term.get_role_display(),
+                        "day": date_format(form.cleaned_data["ends_on"])})
+    return redirect(reverse("chapters:dashboard", args=[c.slug]) + "#officers-heading")
 
 
 @login_required
