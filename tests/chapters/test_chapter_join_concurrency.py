@@ -9,73 +9,23 @@ IMMEDIATE transactions serialize writers), and the partial unique index
 the index is turned into the same refusal. The second test takes the lock away to show
 the index alone holds. Run with DATABASE_URL pointing at PostgreSQL to exercise row
 locking and the index under real concurrency (CI runs both); on SQLite the test
-database is copied into a file for the threads, as in tests/members/test_concurrency.py.
+database is copied into a file for the threads (the ``threaded_db`` fixture, tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
 
 from isoc.chapters import models as cm
 from isoc.chapters import services as cs
+from race_helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def threaded_db(tmp_path):
-    """A database several threads can write to at once: pytest-django's in-memory SQLite
-    database fails a second writer at once ("database table is locked") instead of
-    waiting, so on SQLite it is copied into a file for the test; PostgreSQL as it is."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection  # kept open: closing the last connection would drop the in-memory database
-    path = tmp_path / "threads.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    settings_dict = connection.settings_dict  # shared with every thread's connection
-    name = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    connection.connection = None
-    try:
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def race(worker, n: int) -> list:
-    """``worker(i)`` in ``n`` threads released at the same instant: what each returned or raised."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = worker(i)
-        except Exception as exc:  # what each request did is the test's subject
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    close_old_connections()
-    return results
 
 
 def joins_at_once(chapter, person, n: int) -> list:
