@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from isoc.elections import forms
+from isoc.elections import forms, queries
 from isoc.elections import models as em
-from isoc.elections import queries
 from isoc.elections import services as es
 from isoc.members.services import RuleViolation
 
