@@ -75,6 +75,9 @@ RULES: list[Rule] = [
     Rule(r"accounts/inactive/", everyone("/accounts/inactive/")),
     Rule(r"accounts/signup/", everyone("/accounts/signup/")),
     Rule(r"accounts/reauthenticate/", everyone("/accounts/reauthenticate/")),
+    # django-allauth 65.22 adds re-authentication by an emailed code.
+    Rule(r"accounts/reauthenticate/code/", everyone("/accounts/reauthenticate/code/")),
+    Rule(r"accounts/reauthenticate/code/confirm/", everyone("/accounts/reauthenticate/code/confirm/")),
     Rule(r"accounts/email/", everyone("/accounts/email/")),
     Rule(r"accounts/confirm-email/", everyone("/accounts/confirm-email/")),
     Rule(r"accounts/\^confirm-email/.*", lambda f, role: [f"/accounts/confirm-email/{f['confirm_email_key']}/",
