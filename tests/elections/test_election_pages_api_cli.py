@@ -138,3 +138,8 @@ def test_demo_makes_an_election_at_each_stage_one_can_take_part_in(db, client):
     assert client.get(f"/elections/{demo.PETITIONS}/petitions/").status_code == 200
     demo.generate(reset=True)
     assert em.Election.objects.filter(is_demo=True).count() == 4
+    # What `isoc demo --reset` does: the elections go first (their approvals hold on to
+    # the demo returning officers), then the members' demo can go.
+    demo.remove()
+    members_demo.delete_demo()
+    assert not em.Election.objects.exists() and not em.Nomination.objects.exists()
