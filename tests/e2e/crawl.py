@@ -172,13 +172,25 @@ RULES: list[Rule] = [
     Rule(r"pulse/routing/participants/<slug:slug>/", lambda f, role: [f"/pulse/routing/participants/{f['routing']['participant']}/"]),
     Rule(r"pulse/routing/methodology/", everyone("/pulse/routing/methodology/")),
     Rule(r"elections/", everyone("/elections/")),
-    Rule(r"elections/<slug:slug>/", lambda f, role: [f"/elections/{f['elections']['certified']}/",
-                                                     f"/elections/{f['elections']['voting']}/"]),
+    Rule(r"elections/<slug:slug>/", lambda f, role: [f"/elections/{f['elections'][stage]}/" for stage in
+                                                     ("certified", "voting", "petitions", "nominations")]),
     Rule(r"elections/<slug:slug>/ballot/", lambda f, role: [f"/elections/{f['elections']['voting']}/ballot/"]),
     Rule(r"elections/<slug:slug>/results/", lambda f, role: [f"/elections/{f['elections']['certified']}/results/",
                                                              f"/elections/{f['elections']['voting']}/results/"]),
     Rule(r"elections/<slug:slug>/ballots.json", not_a_page="JSON download of the published ballots"),
     Rule(r"elections/<slug:slug>/certify/", not_a_page="POST-only: a staff member approves the count"),
+    # Signed in only (a visitor is sent to sign in); each also at a stage where it is closed.
+    Rule(r"elections/<slug:slug>/stand/", lambda f, role: [f"/elections/{f['elections']['nominations']}/stand/",
+                                                           f"/elections/{f['elections']['voting']}/stand/"]),
+    Rule(r"elections/<slug:slug>/petitions/", lambda f, role: [f"/elections/{f['elections']['petitions']}/petitions/",
+                                                               f"/elections/{f['elections']['voting']}/petitions/"]),
+    Rule(r"elections/<slug:slug>/candidates/<int:pk>/ask/",
+         lambda f, role: [f"/elections/{f['elections']['voting']}/candidates/{f['elections']['candidate']}/ask/"]),
+    # The member is the candidate asked; staff see the refusal page (403) anyone else gets.
+    Rule(r"elections/<slug:slug>/questions/<int:pk>/answer/",
+         lambda f, role: [f"/elections/{f['elections']['voting']}/questions/{f['elections']['question']}/answer/"]),
+    Rule(r"elections/<slug:slug>/challenge/", lambda f, role: [f"/elections/{f['elections']['certified']}/challenge/",
+                                                               f"/elections/{f['elections']['voting']}/challenge/"]),
     Rule(r"pulse/shutdowns/countries/<str:code>/",
          lambda f, role: [f"/pulse/shutdowns/countries/{f['pulse']['country'] or 'zz'}/"]),
     # Secretariat (Django admin). Non-staff are sent to the admin's sign-in page.

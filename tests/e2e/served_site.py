@@ -212,7 +212,7 @@ def prepare(facts_file: str) -> None:
     from isoc.elections import demo as elections_demo
 
     elections_demo.generate(reset=True)
-    facts["elections"] = {"certified": elections_demo.CERTIFIED, "voting": elections_demo.IN_PROGRESS}
+    facts["elections"] = _election_rows(member, staff)
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -317,3 +317,20 @@ def _routing_rows() -> dict:
     participant = ManrsParticipant.objects.order_by("pk").values_list("slug", flat=True).first()
     return {"asn": routing_demo.asn(1), "country": routing_demo.COUNTRIES[1].lower(), "incident": incident or 0,
             "participant": participant or "no-such-participant", "prefix": routing_demo.v4_prefixes(1)[0]}
+
+
+def _election_rows(member, staff) -> dict:
+    """The demo elections at each stage; the crawl's member made a candidate of the one
+    with voting open, with a question waiting for their answer (the forum's answer form)."""
+    from isoc.elections import demo
+    from isoc.elections import models as em
+    from isoc.elections import services as es
+
+    voting = em.Election.objects.get(slug=demo.IN_PROGRESS)
+    candidate = em.Nomination.objects.filter(contest__election=voting, status="candidate",
+                                             person__isnull=True).order_by("pk").first()
+    candidate.person = member  # as if they had stood with their account
+    candidate.save(update_fields=["person"])
+    question = es.ask_question(candidate, staff, "What would you change first?")
+    return {"certified": demo.CERTIFIED, "voting": demo.IN_PROGRESS, "petitions": demo.PETITIONS,
+            "nominations": demo.NOMINATIONS, "candidate": candidate.pk, "question": question.pk}

@@ -130,6 +130,14 @@ def test_forms_with_errors_meet_wcag_22_aa(browser, served_site):
         expect(page.locator(".errorlist").first).to_be_visible()
         failures += check_page(member, "join refused")
 
+        page.goto(f"/elections/{served_site.facts['elections']['nominations']}/stand/")
+        page.get_by_label(re.compile(r"^Name:?$")).fill("")
+        page.get_by_label(re.compile(r"^Email:?$")).fill("not an address")
+        server_validation_only(page)
+        page.get_by_role("button", name="Submit my nomination").click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+        failures += check_page(member, "standing for election with errors")
+
         staff.sign_in("staff")
         page = staff.page
         events = served_site.facts["events"]

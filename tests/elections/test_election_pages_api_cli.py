@@ -109,13 +109,37 @@ def test_staff_certify_through_the_page_and_one_person_cannot_do_it_twice(client
     assert voting.state == "certified"
 
 
-def test_demo_makes_one_certified_and_one_open_election(db):
+def test_demo_makes_an_election_at_each_stage_one_can_take_part_in(db, client):
     from isoc.elections import demo
     from isoc.members import demo as members_demo
 
     members_demo.generate(people=60, organizations=8, seed=1, reset=True)
-    assert demo.generate() == {"elections": 2}
-    assert demo.generate() == {"elections": 0}
+    assert demo.generate() == {"elections": 4}
+    assert demo.generate() == {"elections": 0}  # idempotent
     states = dict(em.Election.objects.values_list("slug", "state"))
-    assert states == {demo.CERTIFIED: "certified", demo.IN_PROGRESS: "voting"}
+    assert states == {demo.CERTIFIED: "certified", demo.IN_PROGRESS: "voting", demo.PETITIONS: "petitions",
+                      demo.NOMINATIONS: "nominations"}
     assert em.Election.objects.filter(is_demo=False).count() == 0
+    # Something to show on every participation page.
+    nominations = em.Election.objects.get(slug=demo.NOMINATIONS)
+    assert es.nominations_open(nominations) and em.Nomination.objects.filter(contest__election=nominations).count() == 6
+    petitions = em.Election.objects.get(slug=demo.PETITIONS)
+    assert es.petitions_open(petitions)
+    petitioners = em.Nomination.objects.filter(contest__election=petitions, status="petition")
+    assert petitioners.count() == 6 and any(es.petition_support(n) for n in petitioners)
+    voting = em.Election.objects.get(slug=demo.IN_PROGRESS)
+    answered = em.ForumPost.objects.filter(nomination__contest__election=voting).exclude(answer="")
+    assert answered.exists() and all(p.nomination.person_id for p in answered)
+    certified = em.Election.objects.get(slug=demo.CERTIFIED)
+    assert es.challenges_open(certified)
+    assert sorted(certified.challenges.values_list("decision", flat=True)) == ["", "dismissed"]
+    for e in em.Election.objects.all():
+        assert client.get(f"/elections/{e.slug}/").status_code == 200
+    assert client.get(f"/elections/{demo.PETITIONS}/petitions/").status_code == 200
+    demo.generate(reset=True)
+    assert em.Election.objects.filter(is_demo=True).count() == 4
+    # What `isoc demo --reset` does: the elections go first (their approvals hold on to
+    # the demo returning officers), then the members' demo can go.
+    demo.remove()
+    members_demo.delete_demo()
+    assert not em.Election.objects.exists() and not em.Nomination.objects.exists()

@@ -1,11 +1,12 @@
-"""``/api/v1/elections/``: elections with their calendar, candidates, published ballots
-and results (no ``from __future__ import annotations``: Ninja reads the annotations)."""
+"""``/api/v1/elections/``: elections with their calendar, candidates (with petition
+support and the forum), challenges, published ballots and results; read-only (no
+``from __future__ import annotations``: Ninja reads the annotations)."""
 
 from datetime import datetime
 from typing import Any
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.pagination import paginate
 
 from isoc.elections import models as em
@@ -38,7 +39,9 @@ class ElectionOut(Schema):
 
 class QuestionOut(Schema):
     question: str
+    asked_at: datetime
     answer: str
+    answered_at: datetime | None
 
 
 class CandidateOut(Schema):
@@ -47,7 +50,20 @@ class CandidateOut(Schema):
     name: str
     status: str
     statement: str
+    petition_support: int | None  # distinct supporting voters, while petitioning
+    petition_threshold: int | None
     forum: list[QuestionOut]
+
+
+class ChallengeOut(Schema):
+    filed_at: datetime
+    grounds: str
+    decision: str  # "" while undecided, "upheld" or "dismissed"
+    reasons: str
+    decided_at: datetime | None
+
+
+SLUG = r"^[-a-zA-Z0-9_]+$"
 
 
 def _election(slug: str) -> em.Election:
@@ -83,15 +99,24 @@ def get_election(request, slug: str):
 
 @router.get("{slug}/candidates", response=list[CandidateOut], url_name="election_candidates")
 def election_candidates(request, slug: str):
-    """Candidates (and nominees on the slate or petitioning) with statements and forum."""
+    """Candidates (and nominees on the slate or petitioning) with statements, petition support and the forum."""
     e = _election(slug)
     rows = []
-    for c in queries.contests(e):
+    for c in queries.with_support(list(queries.contests(e))):
         for n in c.shown:
+            petitioning = n.support is not None
             rows.append({"id": n.pk, "electorate": c.electorate.slug, "name": n.name, "status": n.status,
-                         "statement": n.statement,
-                         "forum": [{"question": q.question, "answer": q.answer} for q in n.questions.all()]})
+                         "statement": n.statement, "petition_support": n.support,
+                         "petition_threshold": c.electorate.petition_threshold if petitioning else None,
+                         "forum": [{"question": q.question, "asked_at": q.asked_at, "answer": q.answer,
+                                    "answered_at": q.answered_at} for q in n.questions.all()]})
     return rows
+
+
+@router.get("{slug}/challenges", response=list[ChallengeOut], url_name="election_challenges")
+def election_challenges(request, slug: str = Path(..., max_length=50, pattern=SLUG)):
+    """Challenges to the certified result with their decisions and reasons (who filed them is not published)."""
+    return list(queries.challenges(_election(slug)))
 
 
 @router.get("{slug}/ballots", response=dict[str, Any], url_name="election_ballots")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from isoc.elections import models as em
 
@@ -25,11 +25,59 @@ def calendar(election: em.Election) -> list[tuple[str, object]]:
     ]
 
 
+SHOWN = [em.Nomination.Status.CANDIDATE, em.Nomination.Status.SLATE, em.Nomination.Status.PETITION]
+
+
 def contests(election: em.Election) -> QuerySet[em.Contest]:
-    shown = Q(status__in=[em.Nomination.Status.CANDIDATE, em.Nomination.Status.SLATE, em.Nomination.Status.PETITION])
-    nominations = em.Nomination.objects.filter(shown).prefetch_related("questions").order_by("name", "pk")
-    return election.contests.select_related("electorate").prefetch_related(
+    """Contests with the nominees the public sees (``shown``: on the slate, petitioning,
+    candidates, with their forum) and how many nominations were received (``received``)."""
+    nominations = em.Nomination.objects.filter(status__in=SHOWN).prefetch_related("questions").order_by("name", "pk")
+    return election.contests.select_related("electorate").annotate(received=Count("nominations")).prefetch_related(
         Prefetch("nominations", queryset=nominations, to_attr="shown"))
+
+
+def with_support(contests: list[em.Contest]) -> list[em.Contest]:
+    """Set ``support`` (distinct supporting voters, as the count at the close counts them)
+    on every petitioning nominee of ``contests``."""
+    from isoc.elections.services import petition_support
+
+    for contest in contests:
+        for n in contest.shown:
+            n.support = petition_support(n) if n.status == em.Nomination.Status.PETITION else None
+    return contests
+
+
+def petitions(election: em.Election, person=None) -> list[dict]:
+    """Per contest with petitioners: the threshold, each petitioner's distinct support, and
+    for ``person`` whether they are on the contest's roll, support each petition, may
+    still support it (a voter of several units supports once per unit), or petition."""
+    from isoc.elections.services import petition_support
+
+    signed_in = person is not None and person.is_authenticated
+    out = []
+    for contest in election.contests.select_related("electorate"):
+        petitioners = list(contest.nominations.filter(status=em.Nomination.Status.PETITION).order_by("name", "pk"))
+        if not petitioners:
+            continue
+        units = set(contest.roll.filter(voter=person).values_list("pk", flat=True)) if signed_in else set()
+        signed = {}
+        for nomination_id, roll_id in em.PetitionSignature.objects.filter(
+                nomination__in=petitioners, roll__in=units).values_list("nomination", "roll"):
+            signed.setdefault(nomination_id, set()).add(roll_id)
+        rows = []
+        for n in petitioners:
+            mine = signed_in and n.person_id == person.pk
+            rows.append({"nomination": n, "support": petition_support(n), "mine": mine,
+                         "supported": bool(signed.get(n.pk)),
+                         "may_support": bool(units - signed.get(n.pk, set())) and not mine})
+        out.append({"contest": contest, "threshold": contest.electorate.petition_threshold, "on_roll": bool(units),
+                    "petitioners": rows})
+    return out
+
+
+def challenges(election: em.Election) -> QuerySet[em.Challenge]:
+    """Challenges to the result with their decisions; who filed them is not published."""
+    return election.challenges.order_by("filed_at", "pk")
 
 
 def roll(contest: em.Contest, *, closed: bool) -> dict:

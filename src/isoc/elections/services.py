@@ -168,6 +168,34 @@ def open_nominations(election: em.Election, actor=None) -> em.Election:
     return _move(election, State.NOMINATIONS, actor, "call_for_nominations")
 
 
+# What the public pages offer at each stage; the operations below check the same.
+
+
+def nominations_open(election: em.Election) -> bool:
+    return election.state == State.NOMINATIONS and timezone.now() < election.nominations_close
+
+
+def petitions_open(election: em.Election) -> bool:
+    return election.state == State.PETITIONS and timezone.now() < election.petitions_close
+
+
+def forum_open(election: em.Election) -> bool:
+    """The forum runs from the petitions' close until voting closes."""
+    return election.state in (State.FORUM, State.VOTING)
+
+
+def challenges_open(election: em.Election) -> bool:
+    return election.state == State.CERTIFIED and timezone.now() < election.challenge_ends
+
+
+def _within(text: str, limit: int, field: str) -> str:
+    # The database does not enforce a TextField's max_length: the service does.
+    text = text.strip()
+    if len(text) > limit:
+        raise RuleViolation(_("At most %(n)s characters, please.") % {"n": limit}, field, code="too_long")
+    return text
+
+
 @transaction.atomic
 def nominate(contest: em.Contest, *, name: str, email: str, statement: str = "", person=None) -> em.Nomination:
     """Anyone may stand (membership is not required), once per contest and address."""
@@ -180,6 +208,9 @@ def nominate(contest: em.Contest, *, name: str, email: str, statement: str = "",
         raise RuleViolation(_("A nomination needs the nominee's name."), "name")
     if not email or "@" not in email:
         raise RuleViolation(_("A nomination needs the nominee's email address."), "email")
+    statement = _within(statement, 5000, "statement")
+    if person is not None and contest.nominations.filter(person=person).exists():
+        raise RuleViolation(_("You already stand in this contest."), "contest", code="duplicate")
     try:
         with transaction.atomic():
             return em.Nomination.objects.create(contest=contest, name=name, email=email, statement=statement,
@@ -266,6 +297,8 @@ def publish_slate(election: em.Election, slate: Sequence[em.Nomination], actor=N
 def sign_petition(nomination: em.Nomination, person) -> em.PetitionSignature:
     """A voter of the contest supports a nominee's petition to join the slate. Each
     voting unit counts once; the petitioner's own support does not count."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        raise RuleViolation(_("Sign in to support a petition."), code="sign_in")
     election = _locked(nomination.contest.election)
     _expect(election, State.PETITIONS, _("sign a petition"))
     if timezone.now() >= election.petitions_close:
@@ -320,26 +353,37 @@ def close_petitions(election: em.Election, actor=None) -> em.Election:
 
 @transaction.atomic
 def ask_question(nomination: em.Nomination, person, question: str) -> em.ForumPost:
+    """Anyone signed in asks a candidate a question while the forum is open."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        raise RuleViolation(_("Sign in to ask a question."), code="sign_in")
     nomination = em.Nomination.objects.select_related("contest__election").get(pk=nomination.pk)
     election = nomination.contest.election
-    if election.state not in (State.FORUM, State.VOTING):
+    if not forum_open(election):
         raise RuleViolation(_("The candidate forum is not open."), code="wrong_state")
     if nomination.status != em.Nomination.Status.CANDIDATE:
         raise RuleViolation(_("Questions go to candidates."), code="not_candidate")
-    if person is None or not question.strip():
+    question = _within(question, 2000, "question")
+    if not question:
         raise RuleViolation(_("Write a question."), "question")
-    return em.ForumPost.objects.create(nomination=nomination, asked_by=person, question=question.strip(),
+    return em.ForumPost.objects.create(nomination=nomination, asked_by=person, question=question,
                                       asked_at=timezone.now())
 
 
 @transaction.atomic
 def answer_question(post: em.ForumPost, person, answer: str) -> em.ForumPost:
-    post = em.ForumPost.objects.select_for_update().get(pk=post.pk)
+    """The candidate answers a question once, while the forum is open: an answer others
+    have read is not rewritten silently."""
+    post = em.ForumPost.objects.select_for_update().select_related("nomination__contest__election").get(pk=post.pk)
     if person is None or person.pk != post.nomination.person_id:
         raise RuleViolation(_("Only the candidate answers their questions."), code="not_candidate")
-    if not answer.strip():
+    if not forum_open(post.nomination.contest.election):
+        raise RuleViolation(_("The candidate forum is not open."), code="wrong_state")
+    if post.answer:
+        raise RuleViolation(_("You have already answered this question."), code="answered")
+    answer = _within(answer, 5000, "answer")
+    if not answer:
         raise RuleViolation(_("Write an answer."), "answer")
-    post.answer, post.answered_at = answer.strip(), timezone.now()
+    post.answer, post.answered_at = answer, timezone.now()
     post.save(update_fields=["answer", "answered_at"])
     return post
 
@@ -520,9 +564,10 @@ def file_challenge(election: em.Election, person, grounds: str) -> em.Challenge:
     _expect(election, State.CERTIFIED, _("challenge the result"))
     if timezone.now() >= election.challenge_ends:
         raise RuleViolation(_("The challenge period has ended."), code="too_late")
-    if not grounds.strip():
+    grounds = _within(grounds, 5000, "grounds")
+    if not grounds:
         raise RuleViolation(_("State the grounds of the challenge."), "grounds")
-    challenge = em.Challenge.objects.create(election=election, filed_by=person, grounds=grounds.strip(),
+    challenge = em.Challenge.objects.create(election=election, filed_by=person, grounds=grounds,
                                             filed_at=timezone.now())
     em.ElectionEvent.objects.create(election=election, actor=person, kind="challenge_filed",
                                     from_state=election.state, to_state=election.state,

@@ -115,10 +115,12 @@ def demo(
     setup_django()
     from isoc.members import demo as demo_data
 
-    if reset:  # demo registrations hold on to demo people and invoices: they go first
+    if reset:  # demo registrations and certification approvals hold on to demo people: they go first
+        from isoc.elections.demo import remove as remove_demo_elections
         from isoc.events.demo import remove as remove_demo_events
 
         remove_demo_events()
+        remove_demo_elections()
     with progress_bar("Generating demo data", people + organizations) as advance:
         report = demo_data.generate(people=people, organizations=organizations, seed=seed, reset=reset, progress=advance)
     console.print(str(report))
@@ -143,7 +145,8 @@ def demo(
     from isoc.elections.demo import generate as generate_elections
 
     elections = generate_elections(reset=reset, seed=seed)
-    console.print(f"Elections demo: {elections['elections']} elections (one certified, one with voting open)")
+    console.print(f"Elections demo: {elections['elections']} elections (nominations open, petitions open, "
+                  "voting open, certified with its challenge period running)")
 
 
 @app.command()
