@@ -32,6 +32,28 @@ def _celery_may_join():
     yield
 
 
+def _forget_post_migrate_rows() -> None:
+    """Before a serialized-rollback test restores the database as migrations left it: if a
+    transactional test ran last on this worker, its teardown flushed every table and
+    Django's post_migrate handlers then created the content types and permissions again,
+    under new ids (SQLite does not reuse them). Restoring the serialized rows would then
+    collide on (app_label, model). Those recreated rows are dropped first; the restore
+    brings back the original ones. The seeded tiers tell the two states apart: migrations
+    create them, a flush removes them and post_migrate does not recreate them."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from isoc.members.models import OrganizationTier
+
+    if OrganizationTier.objects.exists():
+        return  # the database is as migrations left it: nothing was recreated
+    with connection.constraint_checks_disabled():
+        Permission.objects.all()._raw_delete(connection.alias)
+        ContentType.objects.all()._raw_delete(connection.alias)
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Roles, tiers, dues and the countries with their regions exist in every test that uses the database, also after a
@@ -40,6 +62,10 @@ def reference_data(request):
     wants_db = marker is not None or {"db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames)
     if not wants_db or request.node.get_closest_marker("no_seed"):
         return
+    if "django_db_serialized_rollback" in request.fixturenames or (marker and marker.kwargs.get("serialized_rollback")):
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            _forget_post_migrate_rows()
     request.getfixturevalue("_django_db_helper")
     from isoc.chapters.seed import seed as seed_chapters
     from isoc.members.seed import seed
