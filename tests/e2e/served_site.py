@@ -92,7 +92,9 @@ def start(data_dir: Path) -> tuple[ServedSite, subprocess.Popen]:
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
     base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Generous: collectstatic (compressing every asset) and gunicorn's start take seconds on
+    # an idle machine but minutes on a loaded 2-core one; this is a hang guard, not a timing.
+    deadline = time.monotonic() + 300
     while True:
         try:
             request = urllib.request.Request(base_url + "/healthz", headers=ServedSite.headers)

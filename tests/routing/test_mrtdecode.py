@@ -8,6 +8,7 @@ generated input must give the same result as the pure path too, and never crash 
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import itertools
@@ -112,7 +113,9 @@ def _data(shared_data: Path, name: str) -> Path:
     return shared_data / "mrt" / name
 
 
+@functools.lru_cache(maxsize=8)
 def _plain(shared_data: Path, name: str) -> bytes:
+    """The decompressed file, once per process: the fuzz tests cut it 150 times each."""
     raw = _data(shared_data, name).read_bytes()
     if raw[:2] == b"\x1f\x8b":
         return gzip.decompress(raw)
