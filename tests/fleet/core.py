@@ -148,10 +148,14 @@ class Fleet:
 
     def expected_addresses(self, domain: spec.Domain) -> tuple[list[str], list[str]]:
         """The A and AAAA answers a correct resolver gives for ``domain``."""
-        target = spec.BY_NAME.get(domain.cname) if domain.cname else domain
+        target = next((d for d in self.domains if d.name == domain.cname), None) if domain.cname else domain
         if not domain.exists or target is None:
             return [], []
-        return sorted({self.v4(r) for r in target.a}), sorted({self.v6(r) for r in target.aaaa})
+        zone = spec.zone_of(target.name, self.dns.zones)
+        if zone.signing in ("badds", "lame"):  # the resolver refuses, or never hears back
+            return [], []
+        v4 = [] if target.name + "." in zone.tampered else sorted({self.v4(r) for r in target.a})
+        return v4, sorted({self.v6(r) for r in target.aaaa})
 
     def stop(self) -> None:
         if self._stopped:
