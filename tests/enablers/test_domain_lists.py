@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import SHARED_DATA
 
 from isoc.enablers.domains import DomainListError, normalize_domain, parse_text, read_domains
-from tests.conftest import SHARED_DATA
 
 UMBRELLA = SHARED_DATA / "domains" / "umbrella" / "top-sites-10000.csv"
 

@@ -209,3 +209,29 @@ def test_a_fleet_scan_writes_the_row_layout_and_meets_the_deadline(fleet, tmp_pa
     assert secure.scan == "fleet" and secure.resolver == str(fleet.resolver)
     assert (secure.dnssec_secure, secure.dkim, secure.smtp_starttls, secure.mta_sts_enforce) == (True, True, True, True)
     assert summary.failed == 2 and summary.unresolved >= 3  # lame, missing, bogus, badds
+
+
+def test_each_mx_host_is_tried_once_per_scan(fleet, tmp_path, monkeypatch):
+    """secure.test, bogus.test, stswrong.test and multimx.test share mx.secure.test: one
+    SMTP session answers for all of them; every domain still gets the verdict."""
+    from isoc.enablers import probes_dns
+    from isoc.enablers.scanner import scan
+
+    sessions = []
+    real = probes_dns._starttls_once
+
+    async def counting(ip, mx_name, config):
+        sessions.append(mx_name)
+        return await real(ip, mx_name, config)
+
+    monkeypatch.setattr(probes_dns, "_starttls_once", counting)
+    monkeypatch.setitem(sys.modules, "isoc.enablers.probes_web", None)
+    names = ["secure.test", "bogus.test", "stswrong.test", "multimx.test"]
+    scan(names, tmp_path, fleet.scan_config(concurrency=4))
+    assert sorted(sessions) == ["mx.plain.test", "mx.secure.test"]
+    rows = {r["domain"]: r for r in pq.read_table(tmp_path).to_pylist()}
+    assert [rows[n]["smtp_starttls"] for n in names] == [True, True, True, False]
+
+    sessions.clear()
+    scan(names, tmp_path / "second", fleet.scan_config())  # a new scan asks again
+    assert sorted(sessions) == ["mx.plain.test", "mx.secure.test"]

@@ -151,8 +151,9 @@ def test_dkim_without_selectors_is_not_measured(fleet):
 
 def test_probes_are_cancellable(fleet):
     """The scanner's deadline cancels probes; a cancelled probe must stop at once."""
-    from isoc.enablers.probes_dns import probe_email
     from enablers_helpers import new_result
+
+    from isoc.enablers.probes_dns import probe_email
 
     config = fleet.scan_config(timeout=30, retries=0)
 
@@ -179,3 +180,18 @@ def test_the_loopback_fleet_works_where_namespaces_are_not_allowed(tmp_path):
     assert secure.dnssec == "secure" and secure.smtp_starttls is True and secure.mta_sts_enforce is True
     assert bogus.dnssec == "bogus"
     assert plain.dnssec == "insecure" and plain.smtp_starttls is False
+
+
+def test_a_fleet_at_a_distance_answers_the_same(tmp_path):
+    """The benchmark's fleet puts a round trip before its servers (delaying relays); the
+    answers must not change, only take longer."""
+    from fleet.core import Fleet
+    from fleet.netns import namespaces_allowed
+
+    if not namespaces_allowed():
+        pytest.skip("the delaying relays need the fleet in a network namespace (root)")
+    domains = [spec.BY_NAME[n] for n in ("secure.test", "soft.test")]
+    with Fleet.start(tmp_path, domains=domains, rtt_ms=20) as distant:
+        secure, soft = (probe(d.name, distant.scan_config()) for d in domains)
+    assert (secure.dnssec, secure.dkim, secure.smtp_starttls, secure.mta_sts_enforce) == ("secure", True, True, True)
+    assert (soft.spf_strict, soft.smtp_starttls, soft.mta_sts_mode) == (True, False, "testing")

@@ -20,8 +20,9 @@ CHECK_COLUMNS = {
 @pytest.fixture(scope="module")
 def results(fleet):
     """Every spec domain probed once, all at once, as a scan does."""
-    from isoc.enablers.probes_dns import DnsClient, probe_dns, probe_email
     from enablers_helpers import new_result
+
+    from isoc.enablers.probes_dns import DnsClient, probe_dns, probe_email
 
     config = fleet.scan_config(timeout=1.5, retries=1)
 

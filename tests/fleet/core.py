@@ -44,22 +44,31 @@ class Fleet:
     domains: list[spec.Domain]
     addresses: dict[str, tuple[str, str]]
     certs: dict[str, ServerCert] = field(default_factory=dict)
+    rtt_ms: float = 0.0
     _stopped: bool = False
 
     @classmethod
     def start(cls, workdir: Path, *, domains: list[spec.Domain] | None = None,
-              zones: tuple[spec.Zone, ...] | None = None, loopback: bool | None = None) -> Fleet:
+              zones: tuple[spec.Zone, ...] | None = None, loopback: bool | None = None,
+              rtt_ms: float = 0.0) -> Fleet:
+        """Start the fleet. ``rtt_ms`` (benchmarks, namespaces only): the round-trip time
+        between the fleet's clients and its authoritative DNS, mail and policy servers
+        (the resolver stays near the scanner, as a scan's own resolver is)."""
         domains = list(spec.DOMAINS if domains is None else domains)
         zones = spec.ZONES if zones is None else zones
         workdir = Path(workdir)
         workdir.mkdir(parents=True, exist_ok=True)
         network = create_network(loopback=loopback)
+        if rtt_ms and network.mode != "netns":
+            network.close()
+            raise ValueError("rtt_ms needs the fleet in a network namespace (root)")
         try:
             network.add_hosts(sorted(spec.HOSTS.values()))
             addresses = {role: (network.address(n), network.address6(n)) for role, n in spec.HOSTS.items()}
             ca = TestCA(workdir / "ca")
-            dns_fleet = DnsFleet(network, workdir / "dns", zones, domains, addresses, DkimKeys.generate())
-            fleet = cls(network, workdir, ca, dns_fleet, domains, addresses)
+            dns_fleet = DnsFleet(network, workdir / "dns", zones, domains, addresses, DkimKeys.generate(),
+                                 behind_relay=bool(rtt_ms))
+            fleet = cls(network, workdir, ca, dns_fleet, domains, addresses, rtt_ms=rtt_ms)
             atexit.register(fleet.stop)
             dns_fleet.build()
             fleet._start_python_servers()
@@ -103,8 +112,11 @@ class Fleet:
             servers.append({"kind": "https-policy", "hosts": self._hosts(role), "port": ports.https,
                             "cert": str(self.certs[role].cert), "key": str(self.certs[role].key),
                             "policies": self._policies(role)})
+        if self.rtt_ms:
+            servers.append({"kind": "relay", "hosts": [self.addresses["ns"][0]], "port": ports.dns,
+                            "target": list(self.dns.nsd_listen)})
         config = self.workdir / "servers.json"
-        config.write_text(json.dumps({"servers": servers}, indent=1))
+        config.write_text(json.dumps({"servers": servers, "delay": self.rtt_ms / 2000}, indent=1))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), os.environ.get("PYTHONPATH", "")])}
         log = open(self.workdir / "servers.log", "w")
         process = self.network.popen([sys.executable, "-m", "fleet.servers", str(config)],

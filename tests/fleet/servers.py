@@ -5,7 +5,9 @@
 Kinds: ``smtp`` (STARTTLS when given a certificate), ``smtp-hang`` (greets, then silence),
 ``dns-silent`` (reads DNS questions over UDP and TCP, never answers) and ``https-policy``
 (HTTPS answering ``GET /.well-known/mta-sts.txt`` by Host with the configured policy, 404
-for any other host or path).
+for any other host or path) and ``relay`` (to a server of another process, e.g. NSD). With
+``"delay"`` (seconds, one way) every server is reached through a relay that holds each
+packet that long (``fleet.latency``): the benchmark's network distance.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import ssl
 import sys
 
+from fleet.latency import start_tcp_relay, start_udp_relay
 from fleet.smtp import start_hanging_smtp, start_smtp
 
 
@@ -66,22 +69,41 @@ async def start_policy_https(host: str, port: int, cert: str, key: str, policies
     return await asyncio.start_server(answer, host, port, ssl=context, reuse_address=True)
 
 
+async def _start(server: dict, host: str, port: int):
+    kind = server["kind"]
+    if kind == "smtp":
+        return await start_smtp(host, port, server["hostname"], server.get("cert"), server.get("key"))
+    if kind == "smtp-hang":
+        return await start_hanging_smtp(host, port, server["hostname"])
+    if kind == "https-policy":
+        return await start_policy_https(host, port, server["cert"], server["key"], server["policies"])
+    raise SystemExit(f"unknown server kind {kind!r}")
+
+
 async def main(config_path: str) -> None:
     config = json.loads(open(config_path).read())
+    delay = config.get("delay", 0.0)  # one way, seconds: the benchmark's network distance
     keep = []
     for server in config["servers"]:
         kind, port = server["kind"], server["port"]
-        for host in server["hosts"]:
-            if kind == "smtp":
-                keep.append(await start_smtp(host, port, server["hostname"], server.get("cert"), server.get("key")))
-            elif kind == "smtp-hang":
-                keep.append(await start_hanging_smtp(host, port, server["hostname"]))
-            elif kind == "dns-silent":
+        if kind == "dns-silent":
+            for host in server["hosts"]:
                 keep.extend(await start_silent_dns(host, port))
-            elif kind == "https-policy":
-                keep.append(await start_policy_https(host, port, server["cert"], server["key"], server["policies"]))
-            else:
-                raise SystemExit(f"unknown server kind {kind!r}")
+        elif kind == "relay":  # to a server started elsewhere (NSD), with the delay
+            target = tuple(server["target"])
+            for host in server["hosts"]:
+                keep.append(await start_udp_relay(host, port, target, delay))
+                keep.append(await start_tcp_relay(host, port, target, delay))
+        elif delay:
+            # the server on loopback, reached through a delaying relay on each address
+            inner = await _start(server, "127.0.0.1", 0)
+            keep.append(inner)
+            target = ("127.0.0.1", inner.sockets[0].getsockname()[1])
+            for host in server["hosts"]:
+                keep.append(await start_tcp_relay(host, port, target, delay))
+        else:
+            for host in server["hosts"]:
+                keep.append(await _start(server, host, port))
     print("ready", flush=True)
     await asyncio.Event().wait()
 

@@ -94,9 +94,12 @@ class DnsClient:
         self.config = config
         self.servers = [(r.host, r.port) for r in config.resolvers] or _system_servers()
 
-    async def query(self, name: str, rdtype: str, *, cd: bool = False) -> Answer:
-        message = dns.message.make_query(name, rdtype, want_dnssec=True, payload=1232)
-        message.flags |= dns.flags.AD  # ask for the AD bit (RFC 6840 §5.7)
+    async def query(self, name: str, rdtype: str, *, cd: bool = False, dnssec: bool = False) -> Answer:
+        """One question. The AD bit comes back either way (RFC 6840 §5.7); ``dnssec`` (the
+        DO bit) also brings the RRSIGs, for telling a signed zone without a DS from an
+        unsigned one: only the address questions need that, and RRSIGs cost parsing."""
+        message = dns.message.make_query(name, rdtype, use_edns=0, want_dnssec=dnssec or cd, payload=1232)
+        message.flags |= dns.flags.AD
         if cd:
             message.flags |= dns.flags.CD
         failure = None
@@ -171,7 +174,8 @@ def _no_answer_reason(answer: Answer | DnsFailure) -> str:
 async def probe_dns(domain: str, result: DomainResult, config: ScanConfig, client: DnsClient | None = None) -> None:
     """Addresses, DNSSEC status and CAA of ``domain`` into ``result``."""
     client = client or DnsClient(config)
-    a, aaaa = await asyncio.gather(_settle(client.query(domain, "A")), _settle(client.query(domain, "AAAA")))
+    a, aaaa = await asyncio.gather(_settle(client.query(domain, "A", dnssec=True)),
+                                   _settle(client.query(domain, "AAAA", dnssec=True)))
     fixed = config.hosts.get(domain)
     if fixed is not None:
         result.a = [x for x in fixed if ":" not in x]
@@ -223,7 +227,7 @@ async def _dnssec_of(client: DnsClient, answer: Answer | DnsFailure) -> tuple[st
                                 "for it): publish the zone's DS record at the registrar")
         return "insecure", "the zone is not signed: answers cannot be authenticated; sign it and publish its DS record at the registrar"
     if answer.rcode == "SERVFAIL":
-        retry = await _settle(client.query(answer.name, answer.rdtype, cd=True))
+        retry = await _settle(client.query(answer.name, answer.rdtype, cd=True, dnssec=True))
         if _answered(retry):
             return "bogus", ("DNSSEC validation fails: the validating resolver refuses the answer (SERVFAIL) that it gives "
                              "with checking disabled; re-sign the zone, or fix the DS record at the parent")
@@ -269,8 +273,15 @@ async def _probe_caa(client: DnsClient, domain: str, result: DomainResult) -> No
 # --- email ------------------------------------------------------------------------------
 
 
-async def probe_email(domain: str, result: DomainResult, config: ScanConfig, client: DnsClient | None = None) -> None:
-    """MX, SPF, DKIM, DMARC, MTA-STS and STARTTLS of ``domain`` into ``result``."""
+#: STARTTLS outcomes of one scan by (MX name, port): most domains share a few
+#: mail providers' MX hosts, and one handshake per host and scan says all there is to say.
+MxCache = dict[tuple[str, int], "asyncio.Future[tuple[str, str]]"]
+
+
+async def probe_email(domain: str, result: DomainResult, config: ScanConfig, client: DnsClient | None = None,
+                      *, mx_cache: MxCache | None = None) -> None:
+    """MX, SPF, DKIM, DMARC, MTA-STS and STARTTLS of ``domain`` into ``result``; with
+    ``mx_cache`` (one dict per scan), each MX host is tried once per scan."""
     client = client or DnsClient(config)
     if result.dns_error in ("NXDOMAIN", "timeout", "refused"):
         reason = (f"{domain} does not exist (NXDOMAIN)" if result.dns_error == "NXDOMAIN"
@@ -282,7 +293,7 @@ async def probe_email(domain: str, result: DomainResult, config: ScanConfig, cli
         _probe_spf(client, domain, result, config),
         _probe_dkim(client, domain, result, config),
         _probe_dmarc(client, domain, result, config),
-        _probe_mail_servers(client, domain, result, config),
+        _probe_mail_servers(client, domain, result, config, mx_cache),
     )
 
 
@@ -510,7 +521,8 @@ def _context(config: ScanConfig) -> ssl.SSLContext:
     return tls_client_context(str(config.ca_bundle) if config.ca_bundle else None)
 
 
-async def _probe_mail_servers(client: DnsClient, domain: str, result: DomainResult, config: ScanConfig) -> None:
+async def _probe_mail_servers(client: DnsClient, domain: str, result: DomainResult, config: ScanConfig,
+                              mx_cache: MxCache | None) -> None:
     try:
         answer = await client.query(domain, "MX")
     except DnsFailure as failure:
@@ -530,7 +542,7 @@ async def _probe_mail_servers(client: DnsClient, domain: str, result: DomainResu
                   else "no MX record: the domain receives no mail")
         result.why["starttls"] = result.why["mta_sts"] = f"does not apply: {reason}"
         return
-    await asyncio.gather(_probe_starttls(client, result, config), _probe_mta_sts(client, domain, result, config))
+    await asyncio.gather(_probe_starttls(client, result, config, mx_cache), _probe_mta_sts(client, domain, result, config))
 
 
 async def _starttls_once(ip: str, mx_name: str, config: ScanConfig) -> tuple[str, str]:
@@ -572,7 +584,17 @@ async def _starttls_once(ip: str, mx_name: str, config: ScanConfig) -> tuple[str
         smtp.close()
 
 
-async def _starttls(client: DnsClient, mx_name: str, config: ScanConfig) -> tuple[str, str]:
+async def _starttls(client: DnsClient, mx_name: str, config: ScanConfig, mx_cache: MxCache | None) -> tuple[str, str]:
+    if mx_cache is None:
+        return await _starttls_of(client, mx_name, config)
+    key = (mx_name, config.smtp_port)
+    if key not in mx_cache:
+        mx_cache[key] = asyncio.ensure_future(_starttls_of(client, mx_name, config))
+    # shielded: a domain stopped by its deadline must not cancel the other domains' answer
+    return await asyncio.shield(mx_cache[key])
+
+
+async def _starttls_of(client: DnsClient, mx_name: str, config: ScanConfig) -> tuple[str, str]:
     v4, v6, problem = await _addresses(client, mx_name, config)
     if not (v4 or v6):
         if problem and ("timeout" in problem or "refused" in problem):
@@ -587,9 +609,9 @@ async def _starttls(client: DnsClient, mx_name: str, config: ScanConfig) -> tupl
     return outcome
 
 
-async def _probe_starttls(client: DnsClient, result: DomainResult, config: ScanConfig) -> None:
+async def _probe_starttls(client: DnsClient, result: DomainResult, config: ScanConfig, mx_cache: MxCache | None) -> None:
     tried = result.mx[:MAX_MX_TRIED]
-    outcomes = await asyncio.gather(*(_starttls(client, name, config) for name in tried))
+    outcomes = await asyncio.gather(*(_starttls(client, name, config, mx_cache) for name in tried))
     failed = [text for kind, text in outcomes if kind == "fail"]
     errors = [text for kind, text in outcomes if kind == "error"]
     passed = [text for kind, text in outcomes if kind == "pass"]
@@ -606,7 +628,12 @@ async def _probe_starttls(client: DnsClient, result: DomainResult, config: ScanC
 
 
 async def _probe_mta_sts(client: DnsClient, domain: str, result: DomainResult, config: ScanConfig) -> None:
-    from checkdmarc.mta_sts import MTASTSError, mx_in_mta_sts_patterns, parse_mta_sts_policy, parse_mta_sts_record
+    from checkdmarc.mta_sts import (
+        MTASTSError,
+        mx_in_mta_sts_patterns,
+        parse_mta_sts_policy,
+        parse_mta_sts_record,
+    )
 
     try:
         answer = await client.query(f"_mta-sts.{domain}", "TXT")

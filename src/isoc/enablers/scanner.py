@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import importlib
 import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from isoc.enablers.config import ScanConfig
-from isoc.enablers.probes_dns import DnsClient, probe_dns, probe_email
+from isoc.enablers.probes_dns import DnsClient, MxCache, probe_dns, probe_email
 from isoc.enablers.results import DomainResult, to_table
 
 log = logging.getLogger(__name__)
@@ -79,11 +81,12 @@ def _web_probe() -> Probes | None:
     return getattr(module, "probe_web", None)
 
 
-async def run_probes(domain: str, result: DomainResult, config: ScanConfig) -> None:
-    """Every probe for one domain: DNS, then web and email at once."""
+async def run_probes(domain: str, result: DomainResult, config: ScanConfig, *, mx_cache: MxCache | None = None) -> None:
+    """Every probe for one domain: DNS, then web and email at once. ``mx_cache``: STARTTLS
+    outcomes shared by the domains of one scan (see ``probes_dns.MxCache``)."""
     client = DnsClient(config)
     await probe_dns(domain, result, config, client)
-    probes: dict[str, Awaitable[None]] = {"email": probe_email(domain, result, config, client)}
+    probes: dict[str, Awaitable[None]] = {"email": probe_email(domain, result, config, client, mx_cache=mx_cache)}
     web = _web_probe()
     if web is None:
         result.errors["web"] = _WEB_MISSING
@@ -153,9 +156,11 @@ def new_scan_id() -> str:
 
 
 async def scan_domains(domains: Iterable[str], out_dir: Path, config: ScanConfig, *, scan: str | None = None,
-                       progress: Progress | None = None, probes: Probes = run_probes, batch_size: int = 500,
+                       progress: Progress | None = None, probes: Probes | None = None, batch_size: int = 500,
                        flush_seconds: float = 30.0) -> ScanSummary:
-    """Measure ``domains`` into Parquet files under ``out_dir``, skipping those already there."""
+    """Measure ``domains`` into Parquet files under ``out_dir``, skipping those already there.
+    ``probes`` replaces the probes (tests); by default ``run_probes`` with one MX cache per scan."""
+    probes = probes or functools.partial(run_probes, mx_cache={})
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary(scan=scan or new_scan_id(), out_dir=out_dir)
@@ -165,6 +170,10 @@ async def scan_domains(domains: Iterable[str], out_dir: Path, config: ScanConfig
     summary.skipped = sum(1 for d in dict.fromkeys(domains) if d in done_before)
     writer = _Writer(out_dir, summary.scan, batch_size, flush_seconds)
     slots = asyncio.Semaphore(max(1, config.concurrency))
+    # checkdmarc's parsers look names up synchronously, in threads: enough of them that
+    # those lookups wait on the resolver side by side, as the asynchronous ones do
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=min(64, max(4, config.concurrency)), thread_name_prefix="isoc-scan"))
     running: set[asyncio.Task] = set()
 
     async def one(domain: str) -> None:
