@@ -18,7 +18,9 @@ authoritative DNS, mail and policy servers (relays that hold each packet, ``flee
 the validating resolver stays next to the scanner, as a scan's own resolver is). With 0 the
 fleet answers at loopback speed and both sides are bound by the CPU alone.
 
-Prints domains/s of each, the ratio, and how many verdicts each got right (a fast wrong
+The two alternate in ``--rounds`` rounds (each on its share of the names), so that both meet
+the same load from other work on a shared machine. Prints domains/s of each, the ratio
+(overall, and its range over the rounds), and how many verdicts each got right (a fast wrong
 scan is no win). Writes ``bench/out/scan-results-rtt<ms>.json``. Needs root (network
 namespaces). Usage: ``.venv/bin/python bench/scan.py [--domains 2000] [--baseline 100]
 [--concurrency 256] [--rtt-ms 40]``.
@@ -69,14 +71,14 @@ def run_scanner(fleet: Fleet, domains: list[spec.Domain], concurrency: int, work
     seconds = time.perf_counter() - started
     import pyarrow.parquet as pq
 
-    rows = {r["domain"]: from_row(r) for r in pq.read_table(workdir / "scan").to_pylist()}
+    rows = {r["domain"]: from_row(r) for r in pq.read_table(workdir / "scan").to_pylist()}  # every round's
     wrong = [d for d in domains if not scanner_correct(rows[d.name], d)]
     for domain in wrong[:5]:  # say why: a timeout under load, or a real disagreement
         result = rows[domain.name]
         print(f"  not all right: {domain.name} why={result.why} errors={result.errors}")
     correct = len(domains) - len(wrong)
     return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct,
-            "failed": summary.failed, "concurrency": concurrency}
+            "failed": summary.failed}
 
 
 class _FleetNames:
@@ -156,10 +158,23 @@ def _version(argv: list[str]) -> str:
     return text[0] if text else "?"
 
 
+def _chunks(items: list, parts: int) -> list[list]:
+    size = -(-len(items) // parts)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _total(runs: list[dict]) -> dict:
+    domains, seconds = sum(r["domains"] for r in runs), sum(r["seconds"] for r in runs)
+    return {"domains": domains, "seconds": seconds, "rate": domains / seconds, "correct": sum(r["correct"] for r in runs)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--domains", type=int, default=2000, help="domains the scanner measures")
     parser.add_argument("--baseline", type=int, default=100, help="domains the sequential baseline measures")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="alternate scanner and baseline this many times (each on its share of the domains), "
+                             "so both meet the same load from other work on the machine")
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--rtt-ms", type=float, default=40.0,
                         help="round trip to the authoritative DNS, mail and policy servers (0: none)")
@@ -171,28 +186,38 @@ def main() -> None:
     ours, theirs = all_domains[:args.domains], all_domains[args.domains:]
     zones = (spec.Zone(".", "signed"), spec.Zone("test.", "signed"), spec.BENCH_ZONE)
     with_web = _web_probes_installed()
+    scope = "DNS, email and web" if with_web else "DNS and email only (isoc.enablers.probes_web is not installed)"
     OUT.mkdir(parents=True, exist_ok=True)
     info = machine()
+    rounds = []
     with tempfile.TemporaryDirectory(prefix="isoc-bench-scan-") as tmp:
         started = time.perf_counter()
         with Fleet.start(Path(tmp) / "fleet", domains=all_domains, zones=zones, rtt_ms=args.rtt_ms) as fleet:
             fleet_seconds = time.perf_counter() - started
             print(f"fleet: {len(all_domains):,} domains served, started in {fleet_seconds:.1f}s; "
-                  f"round trip to its servers {args.rtt_ms:g} ms ({fleet.network.reason})")
-            scanner = run_scanner(fleet, ours, args.concurrency, Path(tmp))
-            print(f"scanner:  {scanner['domains']:,} domains in {scanner['seconds']:.1f}s = "
-                  f"{scanner['rate']:.1f} domains/s, {scanner['correct']:,} with every verdict right")
-            baseline = run_baseline(fleet, theirs, with_web)
-            print(f"baseline: {baseline['domains']:,} domains in {baseline['seconds']:.1f}s = "
-                  f"{baseline['rate']:.2f} domains/s (sequential checkdmarc{' + httpx' if with_web else ''}), "
-                  f"{baseline['correct']:,} with every verdict right")
+                  f"round trip to its servers {args.rtt_ms:g} ms ({fleet.network.reason}); {scope}")
+            for n, (mine, sample) in enumerate(zip(_chunks(ours, args.rounds), _chunks(theirs, args.rounds),
+                                                   strict=True), start=1):
+                scanner = run_scanner(fleet, mine, args.concurrency, Path(tmp))
+                baseline = run_baseline(fleet, sample, with_web)
+                ratio = scanner["rate"] / baseline["rate"]
+                rounds.append({"scanner": scanner, "baseline": baseline, "ratio": ratio})
+                print(f"round {n}: scanner {scanner['domains']:,} domains in {scanner['seconds']:.1f}s "
+                      f"= {scanner['rate']:.1f}/s ({scanner['correct']:,} all right); baseline {baseline['domains']:,} "
+                      f"in {baseline['seconds']:.1f}s = {baseline['rate']:.2f}/s ({baseline['correct']:,} all right); "
+                      f"ratio {ratio:.1f}x", flush=True)
+    scanner, baseline = _total([r["scanner"] for r in rounds]), _total([r["baseline"] for r in rounds])
     ratio = scanner["rate"] / baseline["rate"]
-    scope = "DNS, email and web" if with_web else "DNS and email only (isoc.enablers.probes_web is not installed)"
-    print(f"ratio: {ratio:.1f}x  [{scope}]")
+    ratios = sorted(r["ratio"] for r in rounds)
+    print(f"scanner:  {scanner['domains']:,} domains in {scanner['seconds']:.1f}s = {scanner['rate']:.1f} domains/s "
+          f"(concurrency {args.concurrency}), {scanner['correct']:,} with every verdict right")
+    print(f"baseline: {baseline['domains']:,} domains in {baseline['seconds']:.1f}s = {baseline['rate']:.2f} domains/s "
+          f"(sequential checkdmarc{' + httpx' if with_web else ''}), {baseline['correct']:,} with every verdict right")
+    print(f"ratio: {ratio:.1f}x (rounds {ratios[0]:.1f}-{ratios[-1]:.1f}x)  [{scope}]")
     info["load_after"] = os.getloadavg()
     record = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "scope": scope, "machine": info,
-              "rtt_ms": args.rtt_ms,
-              "scanner": scanner, "baseline": baseline, "ratio": ratio, "fleet_seconds": fleet_seconds,
+              "rtt_ms": args.rtt_ms, "concurrency": args.concurrency, "scanner": scanner, "baseline": baseline,
+              "ratio": ratio, "rounds": rounds, "fleet_seconds": fleet_seconds,
               "command": " ".join([Path(sys.executable).name, *sys.argv])}
     (OUT / f"scan-results-rtt{args.rtt_ms:g}.json").write_text(json.dumps(record, indent=2))
 
