@@ -144,9 +144,14 @@ async def _settle(awaitable: Awaitable):
         return failure
 
 
+def _fixed_addresses(config: ScanConfig, name: str) -> tuple[str, ...] | None:
+    """``config.hosts``' addresses for ``name`` (any case, with or without the final dot)."""
+    return config.hosts.get(name.rstrip(".").lower()) if config.hosts else None
+
+
 async def _addresses(client: DnsClient, name: str, config: ScanConfig) -> tuple[list[str], list[str], str | None]:
     """IPv4 and IPv6 addresses of ``name`` (``config.hosts`` first) and, without any, why."""
-    fixed = config.hosts.get(name.rstrip(".").lower())
+    fixed = _fixed_addresses(config, name)
     if fixed is not None:
         return [a for a in fixed if ":" not in a], [a for a in fixed if ":" in a], None
     a, aaaa = await asyncio.gather(_settle(client.query(name, "A")), _settle(client.query(name, "AAAA")))
@@ -176,7 +181,7 @@ async def probe_dns(domain: str, result: DomainResult, config: ScanConfig, clien
     client = client or DnsClient(config)
     a, aaaa = await asyncio.gather(_settle(client.query(domain, "A", dnssec=True)),
                                    _settle(client.query(domain, "AAAA", dnssec=True)))
-    fixed = config.hosts.get(domain)
+    fixed = _fixed_addresses(config, domain)
     if fixed is not None:
         result.a = [x for x in fixed if ":" not in x]
         result.aaaa = [x for x in fixed if ":" in x]
