@@ -84,11 +84,12 @@ def test_a_retry_goes_to_the_next_resolver(fleet):
 def test_a_resolver_that_refuses(fleet):
     from isoc.enablers.config import Resolver
 
-    # the "refused" host exists but nothing listens on it: the port is unreachable
+    # The "refused" host exists but nothing listens on it. Its ICMP port-unreachable does
+    # not reach an unconnected UDP socket, so the question times out like a silent one.
     config = fleet.scan_config(resolvers=(Resolver(fleet.v4("refused"), fleet.network.ports.dns),), timeout=0.5, retries=0)
     result = probe("secure.test", config, email=False)
-    assert result.dns_error in ("refused", "timeout")
-    assert result.a == [] and result.dnssec == "indeterminate"
+    assert result.dns_error == "timeout" and "10.201." in result.errors["dns"] or fleet.network.mode == "loopback"
+    assert result.a == [] and result.dnssec == "indeterminate" and result.caa is None
 
 
 def test_a_name_that_does_not_exist(fleet):

@@ -10,7 +10,7 @@ or a test run beside a benchmark) never share a subnet.
 
 Teardown always runs: ``close()`` is idempotent, registered with ``atexit``, and a new
 network first deletes namespaces left behind by sessions whose process is gone (a test
-run killed with SIGKILL).
+run killed with SIGKILL), stopping the servers still running in them.
 """
 
 from __future__ import annotations
@@ -46,13 +46,12 @@ def namespaces_allowed() -> bool:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, killed and not yet reaped, does not)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _existing_namespaces() -> list[str]:
@@ -65,6 +64,12 @@ def remove_stale_namespaces() -> list[str]:
     for name in _existing_namespaces():
         match = _NAME.match(name)
         if match and not _alive(int(match.group(1))):
+            # its servers outlived the session (started in sessions of their own): stop them
+            for pid in subprocess.run(["ip", "netns", "pids", name], capture_output=True, text=True).stdout.split():
+                try:
+                    os.kill(int(pid), 9)
+                except (ProcessLookupError, ValueError):
+                    pass
             subprocess.run(["ip", "netns", "del", name], capture_output=True)
             subprocess.run(["ip", "link", "del", f"isf{match.group(2)}h"], capture_output=True)
             removed.append(name)
