@@ -282,7 +282,7 @@ class _Site:
         for address in self.ipv6:
             https, http = await asyncio.gather(_outcome(self.fetch_home("https", address)),
                                                _outcome(self.fetch_home("http", address)))
-            for scheme, outcome in (("https", https), ("http", http)):
+            for outcome in (https, http):
                 if isinstance(outcome, _Answer):
                     return True, f"{outcome.first.url} answers {outcome.first.status} over IPv6 at {address}", None
             failures.append(f"[{address}] port {self.config.https_port}: {_reason(https)}, "
