@@ -317,9 +317,11 @@ class Network:
         return f"::ffff:{self.address(host)}" if dead else "::1"
 
     def popen(self, argv: list[str], **kwargs) -> subprocess.Popen:
+        """Start a server in the network; it gets SIGTERM if the test process dies
+        (killed with SIGKILL, no fixture teardown), and ``close`` stops it otherwise."""
         if self.mode == "netns":
             argv = ["ip", "netns", "exec", self.name, *argv]
-        process = subprocess.Popen(argv, start_new_session=True, **kwargs)
+        process = subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent, **kwargs)
         self.processes.append(process)
         return process
 
@@ -333,12 +335,38 @@ class Network:
             self.name = ""
 
 
+FOLDER_PREFIX = "isoc-web-fleet-"
+
+
+def _remove_stale_folders() -> None:
+    """Delete the configuration folders of test sessions that died without teardown."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux for SIGTERM when the test process exits."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 def _remove_stale() -> None:
-    """Delete this module's namespaces whose test session died (killed with SIGKILL)."""
+    """Delete this module's namespaces whose test session died (killed with SIGKILL),
+    with any server still running in them."""
     listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     for line in listed.splitlines():
         match = re.match(rf"^({NETNS_PREFIX}-(\d+)-(\d+))\b", line)
         if match and not Path(f"/proc/{match.group(2)}").exists():
+            pids = subprocess.run(["ip", "netns", "pids", match.group(1)], capture_output=True, text=True).stdout
+            for pid in pids.split():
+                try:
+                    os.kill(int(pid), 9)
+                except (ProcessLookupError, ValueError):
+                    pass
             subprocess.run(["ip", "netns", "del", match.group(1)], capture_output=True)
             subprocess.run(["ip", "link", "del", f"isw{match.group(3)}h"], capture_output=True)
 
@@ -415,7 +443,8 @@ class WebFleet:
     the network, certificates, nginx and the aioquic/hanging servers for ``SITES``."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="isoc-web-fleet-"))
+        _remove_stale_folders()
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self.network: Network | None = None
         self.ca = WebCA(self.folder)
         self.legacy_tls = legacy_tls_available()
@@ -474,8 +503,8 @@ class WebFleet:
         for s in SITES:
             if s.quic:
                 chain, key = self.folder / f"{s.name}.pem", self.folder / f"{s.name}.key"
-                spec["quic"].append({"address": self.network.address(s.host), "port": self.ports["quic"],
-                                     "cert": str(chain), "key": str(key)})
+                spec["quic"] += [{"address": address, "port": self.ports["quic"], "cert": str(chain), "key": str(key)}
+                                 for address in self.addresses(s)]
             if s.server == "hang":
                 chain, key = self.ca.issue(s)
                 address = self.network.address(s.host)

@@ -104,7 +104,7 @@ async def probe_web(domain: str, result: DomainResult, config: ScanConfig) -> No
         _record_redirect(site, result, http)
         _record_certificate(site, result, cert)
         _record_ipv6(result, ipv6)
-        _record_versions(site, result, dict(zip(TLS_VERSIONS, versions, strict=True)))
+        _record_versions(result, dict(zip(TLS_VERSIONS, versions, strict=True)))
         _record_hsts(site, result, https, cert)
         _record_page(site, result, https, http)
         await _record_http3(site, result, https)
@@ -159,7 +159,7 @@ class _Site:
             addresses = list(config.hosts.get(domain, ()))
         ipv4 = [a for a in addresses if ipaddress.ip_address(a).version == 4]
         ipv6 = [a for a in addresses if ipaddress.ip_address(a).version == 6]
-        return cls(domain.rstrip(".").lower(), config, ipv4, ipv6)
+        return cls(_ascii_name(domain), config, ipv4, ipv6)
 
     @property
     def primary(self) -> str | None:
@@ -478,6 +478,8 @@ def _record_certificate(site: _Site, result: DomainResult, cert: _Certificate | 
     elif isinstance(cert, ProbeFailed):
         result.errors["certificate"] = cert.reason
         result.why["certificate"] = f"no TLS handshake on port {site.port('https')}: {cert.reason}"
+    elif isinstance(cert, ValueError):  # cryptography could not parse what the server sent
+        result.why["certificate"] = f"the certificate cannot be read: {cert}"
     else:
         result.why["certificate"] = f"no TLS handshake on port {site.port('https')}: {_describe(cert)}"
 
@@ -488,7 +490,7 @@ def _record_ipv6(result: DomainResult, ipv6: tuple[bool, str, str | None]) -> No
         result.errors["ipv6"] = error
 
 
-def _record_versions(site: _Site, result: DomainResult, outcomes: dict[str, str | ProbeFailed | Exception]) -> None:
+def _record_versions(result: DomainResult, outcomes: dict[str, str | ProbeFailed | Exception]) -> None:
     accepted: dict[str, bool | None] = {}
     problems: dict[str, str] = {}  # why a version was not measured
     for key, outcome in outcomes.items():
@@ -638,6 +640,16 @@ async def _outcome(awaitable: Awaitable[T]) -> T | Exception:
         return await awaitable
     except Exception as exc:  # noqa: BLE001 - recorded by the caller
         return exc
+
+
+def _ascii_name(domain: str) -> str:
+    """The name as it goes into SNI and the Host header: lower case, no final dot, an
+    internationalized name in its A-label form (``bücher.example`` → ``xn--bcher-kva.example``)."""
+    name = domain.strip().rstrip(".").lower()
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:
+        return name
 
 
 def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
