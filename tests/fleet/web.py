@@ -76,6 +76,7 @@ class Site:
     privacy_path: str | None = None  # where the page's privacy link points
     third_parties: tuple[str, ...] = ()
     ipv6: str | None = None
+    gzip: bool = False  # the page is sent compressed
 
     @property
     def has_https(self) -> bool:
@@ -114,7 +115,7 @@ SITES: tuple[Site, ...] = (
          hsts_expected=(31536000, False, False),
          security_headers=("X-Content-Type-Options", "Referrer-Policy"),
          cookies=("session=abc123; Path=/; Secure; HttpOnly", "_track=xyz; Path=/; Max-Age=31536000"),
-         page=TRACKED_PAGE, privacy_path="/legal/privacy.html",
+         page=TRACKED_PAGE, privacy_path="/legal/privacy.html", gzip=True,
          third_parties=("ads.other.test", "cdn.tracker.example", "pixel.metrics.example")),
     Site("legacy.test", 4, protocols=("TLSv1", "TLSv1.1", "TLSv1.2"), http="page",
          cookies=("visitor=1; Path=/",)),
@@ -422,7 +423,7 @@ def nginx_conf(fleet: WebFleet) -> str:
                       f"  ssl_protocols {' '.join(spec.protocols)};",
                       # OpenSSL 3 offers TLS 1.0/1.1 only at security level 0
                       *(['  ssl_ciphers "DEFAULT:@SECLEVEL=0";'] if set(spec.protocols) & set(LEGACY) else []),
-                      f"  root {root};", *headers,
+                      f"  root {root};", *headers, *(["  gzip on;", "  gzip_min_length 1;"] if spec.gzip else []),
                       *([f"  add_header Strict-Transport-Security {_quoted(spec.hsts)} always;"] if spec.hsts else []),
                       *([f"  add_header Alt-Svc {_quoted(spec.alt_svc)} always;"] if spec.alt_svc else []),
                       "}"]

@@ -58,6 +58,8 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Fram
 MAX_REDIRECTS = 5
 #: Home pages are read up to this size: enough for the links and embeds of any real one.
 MAX_PAGE_BYTES = 1 << 20
+#: AAAA addresses tried at once for IPv6 reachability (a site has one or two).
+MAX_IPV6_ADDRESSES = 4
 #: Browsers' preload lists ask for a max-age of at least a year.
 PRELOAD_MIN_AGE = 31536000
 
@@ -261,14 +263,13 @@ class _Site:
             content_type = response.headers.get("content-type", "text/html")
             if "html" in content_type.lower() and not response.is_redirect:
                 chunks, size = [], 0
-                async for chunk in response.aiter_raw():
+                async for chunk in response.aiter_bytes():  # decompressed, if it was
                     chunks.append(chunk)
                     size += len(chunk)
                     if size >= MAX_PAGE_BYTES:
                         break
                 raw = b"".join(chunks)[:MAX_PAGE_BYTES]
-                if response.headers.get("content-encoding", "identity") == "identity":
-                    body = raw.decode(response.charset_encoding or "utf-8", errors="replace")
+                body = raw.decode(response.charset_encoding or "utf-8", errors="replace")
             return (_Response(url, response.status_code, response.headers,
                               urljoin(url, location) if location else None),
                     body, len(response.headers.get_list("set-cookie")))
@@ -278,10 +279,11 @@ class _Site:
         value, the reason, and the network error seen (if any)."""
         if not self.ipv6:
             return False, "no AAAA address: the site cannot be reached over IPv6", None
+        addresses = self.ipv6[:MAX_IPV6_ADDRESSES]
+        outcomes = await asyncio.gather(*(_outcome(self.fetch_home(scheme, address))
+                                          for address in addresses for scheme in ("https", "http")))
         failures = []
-        for address in self.ipv6:
-            https, http = await asyncio.gather(_outcome(self.fetch_home("https", address)),
-                                               _outcome(self.fetch_home("http", address)))
+        for address, https, http in zip(addresses, outcomes[::2], outcomes[1::2], strict=True):
             for outcome in (https, http):
                 if isinstance(outcome, _Answer):
                     return True, f"{outcome.first.url} answers {outcome.first.status} over IPv6 at {address}", None
