@@ -27,7 +27,7 @@ def test_a_server_that_hangs_after_the_handshake_costs_only_its_timeouts(web_fle
     result, elapsed = _probe("hang.test", web_fleet.config(timeout=timeout, retries=retries))
     budget = timeout * (retries + 1)
     # a bound, not a benchmark: without per-try timeouts the probe would wait forever
-    assert elapsed < budget + 1.0
+    assert elapsed < budget + 2.0
     tries = f" ({retries + 1} tries)" if retries else ""
     assert result.errors["https"] == f"no answer within {timeout:g} s{tries}"
     assert result.errors["https_redirect"] == f"no answer within {timeout:g} s{tries}"
