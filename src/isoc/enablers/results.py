@@ -25,7 +25,7 @@ import pyarrow as pa
 
 #: Versions of the row layout: bump when a column changes meaning, so old files are read
 #: with the right expectations.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: privacy_policy_reachable, privacy_policy_elements
 
 #: The checks a domain gets, in the order the lookup page shows them, each with the
 #: column that holds its pass/fail value.
@@ -45,6 +45,21 @@ CHECKS: tuple[tuple[str, str], ...] = (
     ("dmarc", "dmarc_enforced"),
     ("mta_sts", "mta_sts_enforce"),
     ("starttls", "smtp_starttls"),
+)
+
+
+#: What a privacy policy is expected to say (the Online Trust Audit's privacy criteria):
+#: each name is found in the policy's text by ``probes_web`` and kept in
+#: ``privacy_policy_elements``.
+PRIVACY_ELEMENTS: tuple[str, ...] = (
+    "data_collected",  # what personal data is collected
+    "purpose",  # why it is used
+    "sharing",  # whether and with whom it is shared or sold
+    "retention",  # how long it is kept
+    "user_rights",  # access, correction, deletion, opt-out
+    "contact",  # whom to ask (a privacy contact or data protection officer)
+    "cookies",  # cookies and tracking
+    "changes",  # how changes to the policy are announced, and its effective date
 )
 
 
@@ -103,6 +118,8 @@ class DomainResult:
     # Web hygiene and privacy, for the Online Trust Audit
     security_headers: list[str] = field(default_factory=list)  # names of the headers present
     privacy_policy_url: str | None = None
+    privacy_policy_reachable: bool | None = None  # the linked policy answers 200 with a readable page
+    privacy_policy_elements: list[str] = field(default_factory=list)  # names from PRIVACY_ELEMENTS found in it
     third_party_hosts: list[str] = field(default_factory=list)  # scripts, frames, images from elsewhere
     cookies_before_consent: int | None = None
     # Reasons and errors, per check name (see CHECKS)

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from isoc.chapters.cli import app as chapters_app
 from isoc.elections.cli import app as elections_app
+from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.routing.cli import app as routing_app
 
@@ -28,6 +29,7 @@ app.add_typer(routing_app, name="routing")
 app.add_typer(chapters_app, name="chapters")
 app.add_typer(elections_app, name="elections")
 app.add_typer(events_app, name="events")
+app.add_typer(enablers_app, name="enablers")
 console = Console(stderr=True)
 
 

@@ -1,0 +1,126 @@
+"""``isoc enablers …``: scan domains for the enabling technologies and email security.
+
+- ``isoc enablers scan DOMAINS_FILE --out DIR`` measures every domain of a list (plain, or
+  the ``rank,domain`` CSV of Umbrella/Tranco) into Parquet files under DIR, resumably, and
+  stores the scan in the database when the enablers app is installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+app = typer.Typer(help="Enabling technologies: scan domains for IPv6, HTTPS, TLS, HTTP/3, DNSSEC and email security.",
+                  no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def parse_resolver(text: str):
+    """``HOST``, ``HOST:PORT``, ``[IPv6]:PORT`` or a bare IPv6 address → Resolver."""
+    import ipaddress
+
+    from isoc.enablers.config import Resolver
+
+    text = text.strip()
+    host, port = text, 53
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                raise typer.BadParameter(f"{text!r}: expected [IPv6]:PORT")
+            port = rest[1:]
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    try:
+        port = int(port)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: the port must be a number from 1 to 65535") from None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r}: the resolver must be an IP address (HOST:PORT, [IPv6]:PORT)") from None
+    return Resolver(host, port)
+
+
+def _record(files: list[Path]) -> bool:
+    """Store the scan's files with ``isoc.enablers.services.record_scan`` when the enablers
+    app provides it; False when it does not (the Parquet files are the result)."""
+    if importlib.util.find_spec("isoc.enablers.services") is None:
+        return False
+    from isoc.site.cli import setup_django
+
+    setup_django()
+    from isoc.enablers import services
+
+    record_scan = getattr(services, "record_scan", None)
+    if record_scan is None:
+        return False
+    for path in files:
+        record_scan(path)
+    return True
+
+
+@app.command()
+def scan(
+    domains_file: Annotated[Path, typer.Argument(help="Domains, one per line, or a rank,domain CSV (Umbrella, Tranco).",
+                                                 exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the Parquet results (a rerun skips domains already in it).",
+                                      file_okay=False)],
+    resolver: Annotated[list[str] | None, typer.Option("--resolver", help="Resolver HOST:PORT; repeat for more. Default: the system's. Use a validating one for DNSSEC.")] = None,
+    ca_bundle: Annotated[Path | None, typer.Option("--ca-bundle", help="PEM of the CAs certificates are checked against (default: the system store).",
+                                                   exists=True, dir_okay=False)] = None,
+    concurrency: Annotated[int, typer.Option(help="Domains measured at once.", min=1, max=10000)] = 64,
+    timeout: Annotated[float, typer.Option(help="Seconds per probe (one DNS question, one connection).", min=0.05)] = 5.0,
+    retries: Annotated[int, typer.Option(help="Extra tries of a probe that timed out or was refused.", min=0, max=10)] = 1,
+    deadline: Annotated[float, typer.Option(help="Seconds a whole domain may take before it is recorded as it is.", min=0.1)] = 60.0,
+    dkim_selector: Annotated[list[str] | None, typer.Option("--dkim-selector", help="DKIM selector to try; repeat for more. Default: common ones.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Scan only the first N domains of the list.", min=1)] = None,
+    format: Annotated[str, typer.Option("--format", help="auto, plain or umbrella (rank,domain).")] = "auto",
+) -> None:
+    """Measure every domain of DOMAINS_FILE (addresses and IPv6, HTTPS and TLS, HSTS, HTTP/3,
+    DNSSEC, CAA, MX, SPF, DKIM, DMARC, MTA-STS, STARTTLS) into Parquet files under --out."""
+    from isoc.enablers.config import ScanConfig
+    from isoc.enablers.domains import FORMATS, DomainListError, read_domains
+    from isoc.enablers.scanner import scan as run_scan
+    from isoc.site.cli import progress_bar
+
+    if format not in FORMATS:
+        raise typer.BadParameter(f"{format!r}: one of {', '.join(FORMATS)}", param_hint="--format")
+    resolvers = tuple(parse_resolver(r) for r in resolver or ())
+    try:
+        domains = read_domains(domains_file, format, limit=limit)
+    except DomainListError as error:
+        console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from error
+    config = ScanConfig(resolvers=resolvers, ca_bundle=ca_bundle, concurrency=concurrency, timeout=timeout,
+                        retries=retries, domain_deadline=deadline)
+    if dkim_selector:
+        config = replace(config, dkim_selectors=tuple(dkim_selector))
+    with progress_bar("Scanning", len(domains)) as advance:
+        def on_progress(done: int, total: int) -> None:
+            advance(1, total=total)
+
+        summary = run_scan(domains, out, config, progress=on_progress)
+    report = Table(title=f"{len(domains):,} domains from {domains_file.name}",
+                   caption=f"resolver {config.resolver_label}")
+    report.add_column("")
+    report.add_column("domains", justify="right")
+    report.add_row("measured", f"{summary.measured:,}")
+    report.add_row("skipped (already in the folder)", f"{summary.skipped:,}")
+    report.add_row("failed (deadline or probe crash)", f"{summary.failed:,}")
+    report.add_row("unresolved (NXDOMAIN, SERVFAIL, timeout)", f"{summary.unresolved:,}")
+    Console().print(report)
+    typer.echo(f"{summary.measured:,} domains in {summary.seconds:.1f}s ({summary.rate:.1f}/s)")
+    if summary.files and _record(summary.files):
+        typer.echo(f"stored scan {summary.scan} ({len(summary.files)} file(s) in {out})")
+    else:
+        typer.echo(f"results: {out}/ (Parquet, scan {summary.scan})")

@@ -1,0 +1,115 @@
+"""Network distance for the benchmark: relays that hold every packet (UDP) or chunk (TCP)
+for a one-way delay before passing it on, in front of the authoritative DNS server and the
+mail and policy servers.
+
+The kernel's netem qdisc would do this below the sockets, but it is not available on
+every machine (``tc qdisc add … netem`` fails without the sch_netem module); a relay in
+the fleet's servers process does the same for the traffic that matters to a scan. A TCP
+connection through a relay costs one round trip before the first byte moves (the
+handshake a real connection pays), then one one-way delay per chunk in each direction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+
+    async def deliver() -> None:
+        while True:
+            due, data = await queue.get()
+            wait = due - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if data is None:
+                if writer.can_write_eof():
+                    writer.write_eof()
+                return
+            writer.write(data)
+            await writer.drain()
+
+    sender = asyncio.create_task(deliver())
+    try:
+        while data := await reader.read(65536):
+            queue.put_nowait((loop.time() + delay, data))
+    except ConnectionError:
+        pass
+    queue.put_nowait((loop.time() + delay, None))
+    try:
+        await sender
+    except ConnectionError:
+        pass
+
+
+async def start_tcp_relay(host: str, port: int, target: tuple[str, int], delay: float) -> asyncio.AbstractServer:
+    async def relay(client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(2 * delay)  # the TCP handshake's round trip
+        try:
+            server_reader, server_writer = await asyncio.open_connection(*target)
+        except OSError:
+            client_writer.close()
+            return
+        try:
+            await asyncio.gather(_pipe(client_reader, server_writer, delay), _pipe(server_reader, client_writer, delay))
+        finally:
+            client_writer.close()
+            server_writer.close()
+
+    return await asyncio.start_server(relay, host, port, reuse_address=True, backlog=1024)
+
+
+def _question_key(message: bytes) -> bytes | None:
+    """A DNS message's ID and question section: what pairs an answer with its question."""
+    i = 12
+    try:
+        while message[i]:
+            i += message[i] + 1
+    except IndexError:
+        return None
+    return message[:2] + message[12:i + 5] if len(message) >= i + 5 else None
+
+
+class _Upstream(asyncio.DatagramProtocol):
+    """The relay's one socket towards the server; answers go back to whoever asked."""
+
+    def __init__(self, relay: _UdpRelay):
+        self.relay = relay
+        self.transport = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data, addr) -> None:
+        client = self.relay.waiting.pop(_question_key(data), None)
+        if client is not None:
+            self.relay.loop.call_later(self.relay.delay, self.relay.transport.sendto, data, client)
+
+
+class _UdpRelay(asyncio.DatagramProtocol):
+    def __init__(self, upstream: _Upstream | None, delay: float):
+        self.delay = delay
+        self.loop = asyncio.get_running_loop()
+        self.transport = None
+        self.upstream = upstream
+        self.waiting: dict[bytes, tuple] = {}  # question key → client address
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data, client) -> None:
+        key = _question_key(data)
+        if key is None:
+            return
+        self.waiting[key] = client
+        self.loop.call_later(self.delay, self.upstream.transport.sendto, data)
+
+
+async def start_udp_relay(host: str, port: int, target: tuple[str, int], delay: float):
+    loop = asyncio.get_running_loop()
+    relay = _UdpRelay(None, delay)
+    transport, _ = await loop.create_datagram_endpoint(lambda: relay, local_addr=(host, port))
+    _, relay.upstream = await loop.create_datagram_endpoint(lambda: _Upstream(relay), remote_addr=target)
+    return transport
