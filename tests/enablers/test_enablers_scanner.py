@@ -235,3 +235,21 @@ def test_each_mx_host_is_tried_once_per_scan(fleet, tmp_path, monkeypatch):
     sessions.clear()
     scan(names, tmp_path / "second", fleet.scan_config())  # a new scan asks again
     assert sorted(sessions) == ["mx.plain.test", "mx.secure.test"]
+
+
+def test_a_scan_runs_where_an_event_loop_already_runs(tmp_path):
+    """The synchronous ``scan`` inside a running loop (a notebook, or after Playwright's
+    synchronous API in the same test process) measures as it does anywhere else."""
+    from isoc.enablers.scanner import scan
+
+    async def probes(domain, result, config):
+        result.a = ["192.0.2.1"]
+
+    async def caller():
+        return scan(["a.example", "b.example"], tmp_path, _config(), probes=probes)
+
+    summary = asyncio.run(caller())
+    assert summary.measured == 2
+    rows = pq.read_table(summary.files[0]).to_pylist()
+    assert sorted(r["domain"] for r in rows) == ["a.example", "b.example"]
+    assert {tuple(r["a"]) for r in rows} == {("192.0.2.1",)}

@@ -206,5 +206,12 @@ async def scan_domains(domains: Iterable[str], out_dir: Path, config: ScanConfig
 
 
 def scan(domains: Iterable[str], out_dir: Path, config: ScanConfig, **options) -> ScanSummary:
-    """``scan_domains`` from synchronous code (the CLI, the benchmark)."""
-    return asyncio.run(scan_domains(domains, out_dir, config, **options))
+    """``scan_domains`` from synchronous code (the CLI, the benchmark). Where an event loop
+    already runs in this thread (a notebook; Playwright's synchronous API leaves one), the
+    scan runs in a thread of its own, since ``asyncio.run`` refuses to nest."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(scan_domains(domains, out_dir, config, **options))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="isoc-scan-loop") as pool:
+        return pool.submit(asyncio.run, scan_domains(domains, out_dir, config, **options)).result()
