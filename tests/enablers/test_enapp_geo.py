@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from isoc.enablers import geo
@@ -40,10 +42,10 @@ def test_private_addresses_have_no_hosting_country():
 
 
 @pytest.fixture(scope="module")
-def rir(shared_data):
-    folder = shared_data / "country" / "rir"
+def rir():
+    folder = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "country" / "rir"
     if not folder.is_dir():
-        pytest.skip(f"RIR delegation files are absent from {folder}")
+        pytest.skip(f"real test data folder {folder} (RIR delegation files) is absent")
     return geo.load_rir_directory(folder)
 
 
