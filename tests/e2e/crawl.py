@@ -171,6 +171,9 @@ RULES: list[Rule] = [
     Rule(r"pulse/routing/participants/", everyone("/pulse/routing/participants/")),
     Rule(r"pulse/routing/participants/<slug:slug>/", lambda f, role: [f"/pulse/routing/participants/{f['routing']['participant']}/"]),
     Rule(r"pulse/routing/methodology/", everyone("/pulse/routing/methodology/")),
+    Rule(r"pulse/enablers/", everyone("/pulse/enablers/")),
+    Rule(r"pulse/enablers/domain/", lambda f, role: ["/pulse/enablers/domain/", f"/pulse/enablers/domain/?domain={f['enablers']['domain']}"]),
+    Rule(r"pulse/enablers/methodology/", everyone("/pulse/enablers/methodology/")),
     Rule(r"elections/", everyone("/elections/")),
     Rule(r"elections/<slug:slug>/", lambda f, role: [f"/elections/{f['elections'][stage]}/" for stage in
                                                      ("certified", "voting", "petitions", "nominations")]),

@@ -146,6 +146,9 @@ def prepare(facts_file: str) -> None:
     from isoc.routing import demo as routing_demo
 
     routing_demo.generate(reset=True)
+    from isoc.enablers import demo as enablers_demo
+
+    enablers_demo.generate(reset=True)
     from isoc.chapters import demo as chapters_demo
 
     chapters_demo.generate(seed=DEMO_SEED, reset=True)
@@ -209,6 +212,7 @@ def prepare(facts_file: str) -> None:
     }
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
+    facts["enablers"] = _enablers_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
     from isoc.elections import demo as elections_demo
@@ -308,6 +312,13 @@ def _chapter_rows(member, staff) -> dict:
         services.join(member, officer)
     services.appoint_officer(officer, member, "chair", starts_on=timezone.now().date(), actor=staff)
     return {"public": public.slug, "officer": officer.slug, "group": "accessibility"}
+
+
+def _enablers_rows() -> dict:
+    """A measured demo domain (one that fails HSTS) for the domain lookup."""
+    from isoc.enablers import demo as enablers_demo
+
+    return {"domain": enablers_demo.DEMO_HSTS_FAILING}
 
 
 def _routing_rows() -> dict:

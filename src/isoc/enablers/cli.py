@@ -3,6 +3,9 @@
 - ``isoc enablers scan DOMAINS_FILE --out DIR`` measures every domain of a list (plain, or
   the ``rank,domain`` CSV of Umbrella/Tranco) into Parquet files under DIR, resumably, and
   stores the scan in the database when the enablers app is installed.
+- ``isoc enablers record FILE…`` stores scan files written earlier (or elsewhere).
+- ``isoc enablers aggregate`` recomputes the adoption figures (``--relocate``: with newer routing data).
+- ``isoc enablers import-ipv6 --source apnic|google FILE`` imports a third-party IPv6 series.
 """
 
 from __future__ import annotations
@@ -124,3 +127,93 @@ def scan(
         typer.echo(f"stored scan {summary.scan} ({len(summary.files)} file(s) in {out})")
     else:
         typer.echo(f"results: {out}/ (Parquet, scan {summary.scan})")
+
+
+def _error(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def record(
+    files: Annotated[list[Path], typer.Argument(help="Parquet files of a scan (as `isoc enablers scan` writes them).")],
+    rir_dir: Annotated[Path | None, typer.Option("--rir-dir", help="Folder of RIR delegation files for the hosting country (default: those imported for routing).",
+                                                 exists=True, file_okay=False)] = None,
+) -> None:
+    """Store scan files in the database (scan, per-domain summaries, adoption figures).
+    Recording a file again changes nothing; a bad file is refused whole with the reason."""
+    from isoc.site.cli import setup_django
+
+    setup_django()
+    from isoc.enablers import services
+
+    hosting = services.hosting_map(rir_dir)
+    failed = 0
+    for path in files:
+        try:
+            rec = services.record_scan(path, hosting=hosting)
+        except services.ScanError as exc:
+            failed += 1
+            console.print(f"[red]refused:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            continue
+        verb = "recorded" if rec.created else "unchanged (already recorded)"
+        typer.echo(f"{path.name}: {verb}, scan {rec.scan.identifier}, {rec.domains} domains")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def aggregate(
+    scan: Annotated[str | None, typer.Option("--scan", help="Only this scan (its identifier); default: every scan.")] = None,
+    relocate: Annotated[bool, typer.Option("--relocate", help="Locate the domains' hosting again with the current routing data first.")] = False,
+    rir_dir: Annotated[Path | None, typer.Option("--rir-dir", help="With --relocate: RIR delegation files to use instead of the imported ones.",
+                                                 exists=True, file_okay=False)] = None,
+) -> None:
+    """Recompute the adoption figures (per technology, globally and per country by ccTLD and
+    by hosting) from the stored per-domain summaries."""
+    from isoc.site.cli import setup_django
+
+    setup_django()
+    from isoc.enablers import services
+    from isoc.enablers.models import Scan
+
+    scans = Scan.objects.order_by("started_at")
+    if scan:
+        scans = scans.filter(identifier=scan)
+        if not scans.exists():
+            raise _error(f"no scan {scan!r}")
+    hosting = services.hosting_map(rir_dir) if relocate else None
+    for s in scans:
+        moved = services.relocate(s, hosting) if hosting is not None else None
+        count = services.compute_adoption(s) if hosting is None else s.figures.count()
+        typer.echo(f"{s.identifier}: {count} figures" + (f", {moved} domains relocated" if moved is not None else ""))
+
+
+@app.command("import-ipv6")
+def import_ipv6(
+    file: Annotated[Path, typer.Argument(help="The series file (CSV or JSON).", exists=True, dir_okay=False)],
+    source: Annotated[str, typer.Option("--source", help="apnic (per-economy IPv6 capable) or google (per-country IPv6 adoption).")],
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD of rows without a date column.")] = None,
+    economy: Annotated[str | None, typer.Option("--economy", help="apnic: the economy (ISO code) of a one-economy time series.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check the file, store nothing.")] = False,
+) -> None:
+    """Import a third-party IPv6 adoption series (APNIC or Google) as a pulse dataset with its
+    provenance; a malformed file is refused whole, naming the line."""
+    from isoc.site.cli import setup_django
+
+    names = {"apnic": "apnic-ipv6", "google": "google-ipv6"}
+    if source not in names:
+        raise typer.BadParameter(f"{source!r}: apnic or google", param_hint="--source")
+    if economy and source != "apnic":
+        raise typer.BadParameter("only with --source apnic", param_hint="--economy")
+    setup_django()
+    from isoc.pulse.importing import discover, get_importer, import_file
+
+    discover()
+    options = {k: v for k, v in (("date", date), ("economy", economy)) if v}
+    result = import_file(get_importer(names[source], **options), file, dry_run=dry_run)
+    typer.echo(result.summary())
+    for skip in result.skipped[:20]:
+        typer.echo(f"  skipped {skip}")
+    if result.error is not None:
+        raise typer.Exit(1)

@@ -135,6 +135,10 @@ def demo(
 
     routing = generate_routing(reset=reset)
     console.print(f"Routing demo: {routing['snapshots']} monthly snapshots, {routing['incidents']} incidents")
+    from isoc.enablers.demo import generate as generate_enablers
+
+    enablers = generate_enablers(reset=reset, seed=seed)
+    console.print(f"Enabling technologies demo: {enablers['scans']} scans of {enablers['domains']} domains")
     from isoc.chapters.demo import generate as generate_chapters
 
     chapters = generate_chapters(seed=seed, reset=reset)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "isoc.pulse",
     "isoc.shutdowns",
     "isoc.routing",
+    "isoc.enablers",
     "isoc.chapters",
     "isoc.events",
     "isoc.elections.apps.ElectionsConfig",
