@@ -21,6 +21,7 @@ urlpatterns = [
     path("pulse/", include("isoc.pulse.urls")),
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("pulse/routing/", include("isoc.routing.urls")),
+    path("pulse/incidents/", include("isoc.incidents.urls")),
     path("elections/", include("isoc.elections.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
