@@ -84,6 +84,11 @@ class PreventableRule:
     field: str  # "variety" or "vector"
     values: tuple[str, ...]
 
+    @property
+    def path(self) -> str:
+        """The VERIS field, dotted: ``action.error.variety``."""
+        return f"action.{self.category}.{self.field}"
+
     def matches(self, incident: Any) -> bool:
         chosen = (incident.actions or {}).get(self.category) or {}
         return any(v in self.values for v in chosen.get(self.field) or [])

@@ -36,7 +36,7 @@ def _context_or_404(year: int) -> dict:
     try:
         return report.context(year)
     except services.IncidentError:
-        raise Http404("no incidents of that year") from None
+        raise Http404 from None
 
 
 def report_page(request, year: int):
