@@ -171,6 +171,11 @@ RULES: list[Rule] = [
     Rule(r"pulse/routing/participants/", everyone("/pulse/routing/participants/")),
     Rule(r"pulse/routing/participants/<slug:slug>/", lambda f, role: [f"/pulse/routing/participants/{f['routing']['participant']}/"]),
     Rule(r"pulse/routing/methodology/", everyone("/pulse/routing/methodology/")),
+    Rule(r"pulse/incidents/", everyone("/pulse/incidents/")),
+    Rule(r"pulse/incidents/report/<int:year>/", lambda f, role: [f"/pulse/incidents/report/{f['incidents']['year']}/"]),
+    Rule(r"pulse/incidents/report/<int:year>/pdf/", not_a_page="a PDF download (tests/e2e/test_e2e_incidents.py renders it)"),
+    Rule(r"pulse/incidents/methodology/", everyone("/pulse/incidents/methodology/")),
+    Rule(r"pulse/incidents/<int:pk>/", lambda f, role: [f"/pulse/incidents/{f['incidents']['incident']}/"]),
     Rule(r"elections/", everyone("/elections/")),
     Rule(r"elections/<slug:slug>/", lambda f, role: [f"/elections/{f['elections'][stage]}/" for stage in
                                                      ("certified", "voting", "petitions", "nominations")]),

@@ -207,6 +207,7 @@ def prepare(facts_file: str) -> None:
     }
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
+    facts["incidents"] = _incident_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
     from isoc.elections import demo as elections_demo
@@ -306,6 +307,16 @@ def _chapter_rows(member, staff) -> dict:
         services.join(member, officer)
     services.appoint_officer(officer, member, "chair", starts_on=timezone.now().date(), actor=staff)
     return {"public": public.slug, "officer": officer.slug, "group": "accessibility"}
+
+
+def _incident_rows() -> dict:
+    """An incident and a report year of the generated demo incidents."""
+    from isoc.incidents import demo as incidents_demo
+    from isoc.incidents.models import Incident
+
+    incidents_demo.generate(reset=True)
+    first = Incident.objects.order_by("pk").first()
+    return {"incident": first.pk, "year": first.year}
 
 
 def _routing_rows() -> dict:
