@@ -150,6 +150,9 @@ def prepare(facts_file: str) -> None:
     from isoc.events import demo as events_demo
 
     events_demo.generate(reset=True)
+    from isoc.incidents import demo as incidents_demo
+
+    incidents_demo.generate(reset=True)  # before the admin's object pages are picked below
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
@@ -311,10 +314,8 @@ def _chapter_rows(member, staff) -> dict:
 
 def _incident_rows() -> dict:
     """An incident and a report year of the generated demo incidents."""
-    from isoc.incidents import demo as incidents_demo
     from isoc.incidents.models import Incident
 
-    incidents_demo.generate(reset=True)
     first = Incident.objects.order_by("pk").first()
     return {"incident": first.pk, "year": first.year}
 

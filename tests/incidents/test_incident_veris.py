@@ -8,8 +8,8 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from incident_samples import MINIMAL, record
+
 from isoc.incidents import trends, veris
 
 

@@ -95,3 +95,6 @@ class IncidentChange(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident.incident_id}: {', '.join(self.fields)}"
