@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from incident_samples import MINIMAL, record, write
 from typer.testing import CliRunner
 
@@ -140,3 +142,31 @@ def test_demo_incidents_are_generated_labelled_and_removed_by_reset(tmp_path):
     assert Incident.objects.filter(is_demo=True).count() == 5
     services.remove_demo()
     assert list(Incident.objects.values_list("incident_id", flat=True)) == ["real-1"]
+
+
+hostile_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
+    max_leaves=15)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(field=st.sampled_from(["incident_id", "action", "actor", "asset", "attribute", "timeline", "victim",
+                              "discovery_method", "summary", "schema_version", "plus"]),
+       value=hostile_values, raw=st.binary(max_size=60))
+def test_hostile_files_are_stored_whole_or_rejected_whole(tmp_path_factory, field, value, raw):
+    folder = tmp_path_factory.mktemp("hostile")
+    Incident.objects.exclude(incident_id="steady").delete()  # examples share the test's transaction
+    before = Incident.objects.count()
+    junk = {**MINIMAL, "incident_id": "hostile", field: value}
+    write(folder, "b-good.json", record(incident_id="steady"))
+    (folder / "a-raw.json").write_bytes(raw)
+    (folder / "c-junk.json").write_text(json.dumps(junk), encoding="utf-8")
+    results = {Path(r.path).name: r for r in services.import_paths([folder])}
+    assert results["b-good.json"].error is None and Incident.objects.filter(incident_id="steady").exists()
+    stored = Incident.objects.exclude(incident_id="steady")
+    if results["c-junk.json"].error is None:
+        assert stored.count() == 1
+    else:
+        assert results["c-junk.json"].error.message and not stored.exists()
+    assert Incident.objects.count() <= before + 2
