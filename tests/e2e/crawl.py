@@ -174,6 +174,11 @@ RULES: list[Rule] = [
     Rule(r"pulse/enablers/", everyone("/pulse/enablers/")),
     Rule(r"pulse/enablers/domain/", lambda f, role: ["/pulse/enablers/domain/", f"/pulse/enablers/domain/?domain={f['enablers']['domain']}"]),
     Rule(r"pulse/enablers/methodology/", everyone("/pulse/enablers/methodology/")),
+    Rule(r"pulse/incidents/", everyone("/pulse/incidents/")),
+    Rule(r"pulse/incidents/report/<int:year>/", lambda f, role: [f"/pulse/incidents/report/{f['incidents']['year']}/"]),
+    Rule(r"pulse/incidents/report/<int:year>/pdf/", not_a_page="a PDF download (tests/e2e/test_e2e_incidents.py renders it)"),
+    Rule(r"pulse/incidents/methodology/", everyone("/pulse/incidents/methodology/")),
+    Rule(r"pulse/incidents/<int:pk>/", lambda f, role: [f"/pulse/incidents/{f['incidents']['incident']}/"]),
     Rule(r"elections/", everyone("/elections/")),
     Rule(r"elections/<slug:slug>/", lambda f, role: [f"/elections/{f['elections'][stage]}/" for stage in
                                                      ("certified", "voting", "petitions", "nominations")]),

@@ -155,6 +155,9 @@ def prepare(facts_file: str) -> None:
     from isoc.events import demo as events_demo
 
     events_demo.generate(reset=True)
+    from isoc.incidents import demo as incidents_demo
+
+    incidents_demo.generate(reset=True)  # before the admin's object pages are picked below
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
@@ -213,6 +216,7 @@ def prepare(facts_file: str) -> None:
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
     facts["enablers"] = _enablers_rows()
+    facts["incidents"] = _incident_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
     from isoc.elections import demo as elections_demo
@@ -319,6 +323,14 @@ def _enablers_rows() -> dict:
     from isoc.enablers import demo as enablers_demo
 
     return {"domain": enablers_demo.DEMO_HSTS_FAILING}
+
+
+def _incident_rows() -> dict:
+    """An incident and a report year of the generated demo incidents."""
+    from isoc.incidents.models import Incident
+
+    first = Incident.objects.order_by("pk").first()
+    return {"incident": first.pk, "year": first.year}
 
 
 def _routing_rows() -> dict:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "isoc.chapters",
     "isoc.events",
     "isoc.elections.apps.ElectionsConfig",
+    "isoc.incidents",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("pulse/routing/", include("isoc.routing.urls")),
     path("pulse/enablers/", include("isoc.enablers.urls")),
+    path("pulse/incidents/", include("isoc.incidents.urls")),
     path("elections/", include("isoc.elections.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
