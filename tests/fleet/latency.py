@@ -113,3 +113,46 @@ async def start_udp_relay(host: str, port: int, target: tuple[str, int], delay: 
     transport, _ = await loop.create_datagram_endpoint(lambda: relay, local_addr=(host, port))
     _, relay.upstream = await loop.create_datagram_endpoint(lambda: _Upstream(relay), remote_addr=target)
     return transport
+
+
+class _DatagramRelay(asyncio.DatagramProtocol):
+    """Any datagrams (QUIC), per client: one socket towards the server for each client
+    address, so that the server's answers find their way back. Each datagram is held for
+    the one-way delay in each direction."""
+
+    def __init__(self, target: tuple[str, int], delay: float):
+        self.target, self.delay = target, delay
+        self.loop = asyncio.get_running_loop()
+        self.transport = None
+        self.upstreams: dict[tuple, asyncio.Future] = {}
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data, client) -> None:
+        self.loop.call_later(self.delay, self._forward, client, data)
+
+    def _forward(self, client, data) -> None:
+        upstream = self.upstreams.get(client)
+        if upstream is None:
+            upstream = self.upstreams[client] = asyncio.ensure_future(self._open(client))
+        if upstream.done():
+            upstream.result().sendto(data)
+        else:  # the socket is being opened: send once it is (callbacks run in order)
+            upstream.add_done_callback(lambda opened: opened.result().sendto(data))
+
+    async def _open(self, client):
+        relay = self
+
+        class Back(asyncio.DatagramProtocol):
+            def datagram_received(self, data, addr) -> None:
+                relay.loop.call_later(relay.delay, relay.transport.sendto, data, client)
+
+        transport, _ = await self.loop.create_datagram_endpoint(Back, remote_addr=self.target)
+        return transport
+
+
+async def start_datagram_relay(host: str, port: int, target: tuple[str, int], delay: float):
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramRelay(target, delay), local_addr=(host, port))
+    return transport
