@@ -376,7 +376,7 @@ PRIVACY_ELEMENT_LABELS = {
     "purpose": "why it is used",
     "sharing": "whether and with whom it is shared or sold",
     "retention": "how long it is kept",
-    "user_rights": "the reader's rights (access, correction, deletion, opt-out)",
+    "user_rights": "the reader's rights to access, correct, delete or opt out",
     "contact": "whom to ask about it",
     "cookies": "cookies and tracking",
     "changes": "how changes are announced, or the policy's date",
