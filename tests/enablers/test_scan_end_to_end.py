@@ -135,7 +135,8 @@ def test_failure_modes_are_recorded_with_their_reasons(full_scan):
     assert refused.http_redirects_to_https is None and "no HTTP service on port" in refused.why["https_redirect"]
     assert refused.smtp_starttls is None and refused.spf_strict is False
     lame = results["lame.test"]  # its name server never answers: DNS times out
-    assert lame.dns_error is not None and "timeout" in lame.dns_error.lower()
+    # the resolver gives up on it (SERVFAIL) or, first, we give up on the resolver
+    assert lame.dns_error == "SERVFAIL" or "timeout" in lame.dns_error.lower(), lame.dns_error
     assert lame.https_ok is None and lame.why["https"] == "no A or AAAA address: nothing to connect to"
     broken = results["broken.test"]  # its MX greets, then hangs
     assert broken.smtp_starttls is None and broken.errors.get("starttls")

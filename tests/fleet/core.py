@@ -82,6 +82,9 @@ class Fleet:
                                      default_names=default_names, delay=rtt_ms / 2000)
             network.add_hosts(sorted(set(spec.HOSTS.values()) | set(web_fleet.hosts() if web_fleet else ())))
             addresses = {role: (network.address(n), network.address6(n)) for role, n in spec.HOSTS.items()}
+            if network.mode == "loopback":  # every IPv6 address is ::1, where the web sites listen
+                refused = addresses["refused"][0]
+                addresses["refused"] = (refused, f"::ffff:{refused}")  # IPv4-mapped: nothing listens there
             if web_fleet:
                 addresses |= web_fleet.roles()
                 web_fleet.configure()
