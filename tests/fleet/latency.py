@@ -58,7 +58,7 @@ async def start_tcp_relay(host: str, port: int, target: tuple[str, int], delay: 
             client_writer.close()
             server_writer.close()
 
-    return await asyncio.start_server(relay, host, port, reuse_address=True, backlog=1024)
+    return await asyncio.start_server(relay, host, port, reuse_address=True, backlog=4096)
 
 
 def _question_key(message: bytes) -> bytes | None:

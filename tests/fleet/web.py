@@ -328,7 +328,7 @@ def nginx_conf(fleet: WebFleet) -> str:
         headers += [f"  add_header Set-Cookie {_quoted(cookie)} always;" for cookie in spec.cookies]
         if spec.protocols:
             cert = fleet.certs[spec.name]
-            lines += ["server {", *(f"  listen {a} ssl;" for a in fleet.listen(spec, "https")),
+            lines += ["server {", *(f"  listen {a} ssl{fleet.backlog(a)};" for a in fleet.listen(spec, "https")),
                       f"  server_name {names};", f"  ssl_certificate {cert.cert};", f"  ssl_certificate_key {cert.key};",
                       f"  ssl_protocols {' '.join(spec.protocols)};",
                       # OpenSSL 3 offers TLS 1.0/1.1 only at security level 0
@@ -340,7 +340,7 @@ def nginx_conf(fleet: WebFleet) -> str:
         if spec.http != "none":
             body = ([f"  return 301 {fleet.origin('https', '$host')}$request_uri;"] if spec.http == "redirect"
                     else [f"  root {root};", *headers])
-            lines += ["server {", *(f"  listen {a};" for a in fleet.listen(spec, "http")),
+            lines += ["server {", *(f"  listen {a}{fleet.backlog(a)};" for a in fleet.listen(spec, "http")),
                       f"  server_name {names};", *body, "}"]
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -430,6 +430,15 @@ class WebFleet:
         if spec.ipv6 == "serve":
             addresses.append(self.network.address6(spec.host))
         return [self._bind("tcp", address, self.ports[scheme]) for address in addresses]
+
+    def backlog(self, listen: str) -> str:
+        """A deep accept queue (once per address and port: nginx refuses it twice): a scan
+        opens thousands of connections at once."""
+        seen = self.__dict__.setdefault("_backlogged", set())
+        if listen in seen:
+            return ""
+        seen.add(listen)
+        return " backlog=4096"
 
     def _bind(self, proto: str, address: str, port: int) -> str:
         """Where a server for ``address:port`` listens: there, or (at a distance) on a
