@@ -15,33 +15,28 @@ import asyncio
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    """Copy ``reader`` to ``writer``, each chunk ``delay`` seconds later (timers fire in the
+    order they were set, so the stream keeps its order; a scan's volumes need no back-pressure)."""
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue = asyncio.Queue()
 
-    async def deliver() -> None:
-        while True:
-            due, data = await queue.get()
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if data is None:
-                if writer.can_write_eof():
-                    writer.write_eof()
-                return
-            writer.write(data)
-            await writer.drain()
+    def deliver(data: bytes | None) -> None:
+        if writer.is_closing():
+            return
+        try:
+            if data is not None:
+                writer.write(data)
+            elif writer.can_write_eof():
+                writer.write_eof()
+        except (ConnectionError, RuntimeError):
+            pass
 
-    sender = asyncio.create_task(deliver())
     try:
         while data := await reader.read(65536):
-            queue.put_nowait((loop.time() + delay, data))
+            loop.call_later(delay, deliver, data)
     except ConnectionError:
         pass
-    queue.put_nowait((loop.time() + delay, None))
-    try:
-        await sender
-    except ConnectionError:
-        pass
+    loop.call_later(delay, deliver, None)
+    await asyncio.sleep(delay)  # the end arrives one delay later too
 
 
 async def start_tcp_relay(host: str, port: int, target: tuple[str, int], delay: float) -> asyncio.AbstractServer:
