@@ -81,9 +81,9 @@ def scanner_wrong(fleet: Fleet, result, domain: spec.Domain, with_web: bool) -> 
 def run_scanner(fleet: Fleet, domains: list[spec.Domain], concurrency: int, workdir: Path, with_web: bool) -> dict:
     config = fleet.scan_config(dkim_selectors=("s1",), concurrency=concurrency, timeout=5.0, retries=1,
                                domain_deadline=60.0)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = scan([d.name for d in domains], workdir / "scan", config, batch_size=1000)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     import pyarrow.parquet as pq
 
     rows = {r["domain"]: from_row(r) for r in pq.read_table(workdir / "scan").to_pylist()}  # every round's
@@ -95,7 +95,7 @@ def run_scanner(fleet: Fleet, domains: list[spec.Domain], concurrency: int, work
         print(f"  wrong columns over {len(wrong)} domains: {dict(columns.most_common())}")
     correct = len(domains) - len(wrong)
     return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct,
-            "failed": summary.failed}
+            "failed": summary.failed, "cpu_seconds": cpu}
 
 
 class _FleetNames:
@@ -169,14 +169,15 @@ def run_baseline(fleet: Fleet, domains: list[spec.Domain], with_web: bool) -> di
     correct = 0
     os.environ["SSL_CERT_FILE"] = os.environ["REQUESTS_CA_BUNDLE"] = str(fleet.ca.ca_pem)
     ca = ssl.create_default_context(cafile=str(fleet.ca.ca_pem))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with _FleetNames(fleet, domains):
         for domain in domains:
             result = checkdmarc.check_domains([domain.name], nameservers=[resolver], timeout=5.0, check_mx_tls=True)
             web = plain_web_check(domain.name, ca) if with_web else None
             correct += baseline_correct(result, web, domain)
-    seconds = time.perf_counter() - started
-    return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct,
+            "cpu_seconds": cpu}
 
 
 def machine() -> dict:
@@ -199,7 +200,9 @@ def _chunks(items: list, parts: int) -> list[list]:
 
 def _total(runs: list[dict]) -> dict:
     domains, seconds = sum(r["domains"] for r in runs), sum(r["seconds"] for r in runs)
-    return {"domains": domains, "seconds": seconds, "rate": domains / seconds, "correct": sum(r["correct"] for r in runs)}
+    cpu = sum(r["cpu_seconds"] for r in runs)
+    return {"domains": domains, "seconds": seconds, "rate": domains / seconds, "correct": sum(r["correct"] for r in runs),
+            "cpu_seconds": cpu, "cpu_ms_per_domain": 1000 * cpu / domains}
 
 
 def main() -> None:
@@ -251,6 +254,8 @@ def main() -> None:
     print(f"baseline: {baseline['domains']:,} domains in {baseline['seconds']:.1f}s = {baseline['rate']:.2f} domains/s "
           f"(sequential checkdmarc{' + ssl + httpx' if with_web else ''}), {baseline['correct']:,} with every verdict right")
     print(f"ratio: {ratio:.1f}x (rounds {ratios[0]:.1f}-{ratios[-1]:.1f}x)  [{scope}]")
+    print(f"CPU of the measuring process per domain: scanner {scanner['cpu_ms_per_domain']:.1f} ms, "
+          f"baseline {baseline['cpu_ms_per_domain']:.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     info["load_after"] = os.getloadavg()
     record = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "scope": scope, "machine": info,
               "rtt_ms": args.rtt_ms, "concurrency": args.concurrency, "scanner": scanner, "baseline": baseline,
