@@ -1,39 +1,49 @@
-"""Benchmark: the enablers scanner against a sequential checkdmarc baseline, on the test fleet.
+"""Benchmark: the enablers scanner against a sequential checkdmarc + httpx/ssl baseline, on
+the test fleet.
 
-Starts the test fleet (``tests/fleet``: NSD, unbound, the SMTP and MTA-STS servers in a
-network namespace) serving ``--domains`` well-configured domains ``d00000.bench.test`` …
-(signed zone; A, AAAA, CAA, MX, SPF, DKIM, DMARC; MTA-STS on one in ten) plus
-``--baseline`` more for the baseline, so that each side meets a cold resolver cache for
-its own names. Then, in the same run:
+Starts the test fleet (``tests/fleet``: NSD, unbound, the SMTP and MTA-STS servers, and the
+web: nginx and the aioquic HTTP/3 server, in a network namespace) serving ``--domains``
+well-configured domains ``d00000.bench.test`` … (signed zone; A, AAAA, CAA, MX, SPF, DKIM,
+DMARC; MTA-STS on one in ten; a web site with TLS 1.2/1.3, an http→https redirect, HSTS,
+HTTP/3 and a privacy policy, ``fleet.web.DEFAULT_SITE``) plus ``--baseline`` more for the
+baseline, so that each side meets a cold resolver cache for its own names. Then, in the
+same run:
 
 1. **scanner**: ``isoc.enablers.scanner.scan`` over the first ``--domains`` names
-   (``--concurrency`` at once), DNS and email probes, results to Parquet;
+   (``--concurrency`` at once), every probe: DNS, DNSSEC, CAA, email (SPF, DKIM, DMARC,
+   MTA-STS, STARTTLS) and web (HTTPS and the redirect, certificate, TLS 1.0–1.3 one by one,
+   HSTS, IPv6 reachability, HTTP/3 with a QUIC handshake, the home page and the privacy
+   policy), results to Parquet;
 2. **baseline**: for each of the other names, one after the other,
    ``checkdmarc.check_domains([name], nameservers=[resolver], check_mx_tls=True)`` (SPF,
-   DMARC, MX and STARTTLS, DNSSEC, MTA-STS, TLS-RPT, BIMI), and a plain httpx GET of
-   ``https://<name>/`` when the web probes exist (``isoc.enablers.probes_web``).
+   DMARC, MX and STARTTLS, DNSSEC, MTA-STS, TLS-RPT, BIMI), then a plain ``ssl`` handshake
+   with the site (certificate checked, its expiry and the TLS version read) and a plain
+   ``httpx`` GET of ``https://<name>/`` (status, Strict-Transport-Security, Alt-Svc).
 
 ``--rtt-ms`` (default 40) puts that round trip between the fleet's clients and its
-authoritative DNS, mail and policy servers (relays that hold each packet, ``fleet.latency``;
-the validating resolver stays next to the scanner, as a scan's own resolver is). With 0 the
-fleet answers at loopback speed and both sides are bound by the CPU alone.
+authoritative DNS, mail, policy and web servers (relays that hold each packet or datagram,
+``fleet.latency``; the validating resolver stays next to the scanner, as a scan's own
+resolver is). With 0 the fleet answers at loopback speed and both sides are bound by the
+CPU alone.
 
 The two alternate in ``--rounds`` rounds (each on its share of the names), so that both meet
 the same load from other work on a shared machine. Prints domains/s of each, the ratio
 (overall, and its range over the rounds), and how many verdicts each got right (a fast wrong
 scan is no win). Writes ``bench/out/scan-results-rtt<ms>.json``. Needs root (network
 namespaces). Usage: ``.venv/bin/python bench/scan.py [--domains 2000] [--baseline 100]
-[--concurrency 256] [--rtt-ms 40]``.
+[--concurrency 64] [--rtt-ms 40]``.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import importlib.util
 import json
 import os
 import platform
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -55,30 +65,37 @@ def _web_probes_installed() -> bool:
     return importlib.util.find_spec("isoc.enablers.probes_web") is not None
 
 
-def scanner_correct(result, domain: spec.Domain) -> bool:
-    """Every DNS and email verdict the spec expects (a result with the wrong verdicts, or
-    with errors where none were due, does not count)."""
+def scanner_wrong(fleet: Fleet, result, domain: spec.Domain, with_web: bool) -> dict:
+    """What the scanner got wrong for ``domain``: every DNS and email verdict the spec
+    expects and, with the web probes, every web column (``Fleet.expected_web``)."""
     got = {"dnssec": result.dnssec_secure, "caa": result.caa, "spf": result.spf_strict, "dkim": result.dkim,
            "dmarc": result.dmarc_enforced, "mta_sts": result.mta_sts_enforce, "starttls": result.smtp_starttls}
-    return all(got[check] is expected for check, expected in domain.expect.items())
+    wrong = {check: (got[check], want) for check, want in domain.expect.items() if got[check] is not want}
+    if with_web:
+        for column, want in fleet.expected_web(domain).items():
+            if getattr(result, column) != want:
+                wrong[column] = (getattr(result, column), want)
+    return wrong
 
 
-def run_scanner(fleet: Fleet, domains: list[spec.Domain], concurrency: int, workdir: Path) -> dict:
+def run_scanner(fleet: Fleet, domains: list[spec.Domain], concurrency: int, workdir: Path, with_web: bool) -> dict:
     config = fleet.scan_config(dkim_selectors=("s1",), concurrency=concurrency, timeout=5.0, retries=1,
                                domain_deadline=60.0)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = scan([d.name for d in domains], workdir / "scan", config, batch_size=1000)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     import pyarrow.parquet as pq
 
     rows = {r["domain"]: from_row(r) for r in pq.read_table(workdir / "scan").to_pylist()}  # every round's
-    wrong = [d for d in domains if not scanner_correct(rows[d.name], d)]
-    for domain in wrong[:5]:  # say why: a timeout under load, or a real disagreement
-        result = rows[domain.name]
-        print(f"  not all right: {domain.name} why={result.why} errors={result.errors}")
+    wrong = {d.name: problems for d in domains if (problems := scanner_wrong(fleet, rows[d.name], d, with_web))}
+    for name, problems in list(wrong.items())[:3]:  # say why: a timeout under load, or a real disagreement
+        print(f"  not all right: {name} {problems} errors={rows[name].errors}")
+    if wrong:
+        columns = Counter(column for problems in wrong.values() for column in problems)
+        print(f"  wrong columns over {len(wrong)} domains: {dict(columns.most_common())}")
     correct = len(domains) - len(wrong)
     return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct,
-            "failed": summary.failed}
+            "failed": summary.failed, "cpu_seconds": cpu}
 
 
 class _FleetNames:
@@ -115,41 +132,59 @@ class _FleetNames:
         socket.getaddrinfo = self._original
 
 
-def baseline_correct(result: dict, domain: spec.Domain) -> bool:
+def baseline_correct(result: dict, web: dict | None, domain: spec.Domain) -> bool:
     spf_ok = result.get("spf", {}).get("valid") is True
     dmarc_ok = result.get("dmarc", {}).get("valid") is True
     dnssec_ok = result.get("dnssec") is True
     hosts = result.get("mx", {}).get("hosts", [])
     tls_ok = bool(hosts) and all(h.get("starttls") for h in hosts)
     sts_ok = result.get("mta_sts", {}).get("valid") is True if domain.mta_sts else True
-    return spf_ok and dmarc_ok and dnssec_ok and tls_ok and sts_ok
+    web_ok = web is None or (web.get("status") == 200 and web.get("tls") == "TLSv1.3" and bool(web.get("hsts"))
+                             and "h3" in web.get("alt_svc", "") and web.get("not_after") is not None)
+    return spf_ok and dmarc_ok and dnssec_ok and tls_ok and sts_ok and web_ok
+
+
+def plain_web_check(name: str, ca: ssl.SSLContext) -> dict:
+    """What a plain script checks of a web site: one verified TLS handshake (version,
+    certificate expiry), one GET of the home page (status, HSTS, Alt-Svc)."""
+    import httpx
+
+    found: dict = {}
+    try:
+        with socket.create_connection((name, 443), timeout=5.0) as raw, ca.wrap_socket(raw, server_hostname=name) as tls:
+            found["tls"] = tls.version()
+            found["not_after"] = tls.getpeercert().get("notAfter")
+        response = httpx.get(f"https://{name}/", verify=ca, timeout=5.0)
+        found |= {"status": response.status_code, "hsts": response.headers.get("strict-transport-security"),
+                  "alt_svc": response.headers.get("alt-svc", "")}
+    except (OSError, httpx.HTTPError) as error:
+        found["error"] = str(error)
+    return found
 
 
 def run_baseline(fleet: Fleet, domains: list[spec.Domain], with_web: bool) -> dict:
     import checkdmarc
-    import httpx
 
     resolver = fleet.dns.resolver[0]
     correct = 0
     os.environ["SSL_CERT_FILE"] = os.environ["REQUESTS_CA_BUNDLE"] = str(fleet.ca.ca_pem)
-    started = time.perf_counter()
+    ca = ssl.create_default_context(cafile=str(fleet.ca.ca_pem))
+    started, cpu = time.perf_counter(), time.process_time()
     with _FleetNames(fleet, domains):
         for domain in domains:
             result = checkdmarc.check_domains([domain.name], nameservers=[resolver], timeout=5.0, check_mx_tls=True)
-            if with_web:
-                try:
-                    httpx.get(f"https://{domain.name}/", verify=str(fleet.ca.ca_pem), timeout=5.0)
-                except httpx.HTTPError:
-                    pass
-            correct += baseline_correct(result, domain)
-    seconds = time.perf_counter() - started
-    return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct}
+            web = plain_web_check(domain.name, ca) if with_web else None
+            correct += baseline_correct(result, web, domain)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"domains": len(domains), "seconds": seconds, "rate": len(domains) / seconds, "correct": correct,
+            "cpu_seconds": cpu}
 
 
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "load_before": os.getloadavg(), "unbound": _version(["unbound", "-V"]), "nsd": _version(["nsd", "-v"])}
+            "load_before": os.getloadavg(), "unbound": _version(["unbound", "-V"]), "nsd": _version(["nsd", "-v"]),
+            "nginx": _version(["nginx", "-v"])}
 
 
 def _version(argv: list[str]) -> str:
@@ -165,7 +200,9 @@ def _chunks(items: list, parts: int) -> list[list]:
 
 def _total(runs: list[dict]) -> dict:
     domains, seconds = sum(r["domains"] for r in runs), sum(r["seconds"] for r in runs)
-    return {"domains": domains, "seconds": seconds, "rate": domains / seconds, "correct": sum(r["correct"] for r in runs)}
+    cpu = sum(r["cpu_seconds"] for r in runs)
+    return {"domains": domains, "seconds": seconds, "rate": domains / seconds, "correct": sum(r["correct"] for r in runs),
+            "cpu_seconds": cpu, "cpu_ms_per_domain": 1000 * cpu / domains}
 
 
 def main() -> None:
@@ -175,7 +212,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4,
                         help="alternate scanner and baseline this many times (each on its share of the domains), "
                              "so both meet the same load from other work on the machine")
-    parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--concurrency", type=int, default=64,
+                        help="domains the scanner measures at once (each opens about a dozen connections: "
+                             "more than 64 at once overloads a 2-core machine that also runs the fleet)")
     parser.add_argument("--rtt-ms", type=float, default=40.0,
                         help="round trip to the authoritative DNS, mail and policy servers (0: none)")
     args = parser.parse_args()
@@ -192,13 +231,14 @@ def main() -> None:
     rounds = []
     with tempfile.TemporaryDirectory(prefix="isoc-bench-scan-") as tmp:
         started = time.perf_counter()
-        with Fleet.start(Path(tmp) / "fleet", domains=all_domains, zones=zones, rtt_ms=args.rtt_ms) as fleet:
+        with Fleet.start(Path(tmp) / "fleet", domains=all_domains, zones=zones, rtt_ms=args.rtt_ms,
+                         web=with_web) as fleet:
             fleet_seconds = time.perf_counter() - started
             print(f"fleet: {len(all_domains):,} domains served, started in {fleet_seconds:.1f}s; "
                   f"round trip to its servers {args.rtt_ms:g} ms ({fleet.network.reason}); {scope}")
             for n, (mine, sample) in enumerate(zip(_chunks(ours, args.rounds), _chunks(theirs, args.rounds),
                                                    strict=True), start=1):
-                scanner = run_scanner(fleet, mine, args.concurrency, Path(tmp))
+                scanner = run_scanner(fleet, mine, args.concurrency, Path(tmp), with_web)
                 baseline = run_baseline(fleet, sample, with_web)
                 ratio = scanner["rate"] / baseline["rate"]
                 rounds.append({"scanner": scanner, "baseline": baseline, "ratio": ratio})
@@ -212,8 +252,10 @@ def main() -> None:
     print(f"scanner:  {scanner['domains']:,} domains in {scanner['seconds']:.1f}s = {scanner['rate']:.1f} domains/s "
           f"(concurrency {args.concurrency}), {scanner['correct']:,} with every verdict right")
     print(f"baseline: {baseline['domains']:,} domains in {baseline['seconds']:.1f}s = {baseline['rate']:.2f} domains/s "
-          f"(sequential checkdmarc{' + httpx' if with_web else ''}), {baseline['correct']:,} with every verdict right")
+          f"(sequential checkdmarc{' + ssl + httpx' if with_web else ''}), {baseline['correct']:,} with every verdict right")
     print(f"ratio: {ratio:.1f}x (rounds {ratios[0]:.1f}-{ratios[-1]:.1f}x)  [{scope}]")
+    print(f"CPU of the measuring process per domain: scanner {scanner['cpu_ms_per_domain']:.1f} ms, "
+          f"baseline {baseline['cpu_ms_per_domain']:.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     info["load_after"] = os.getloadavg()
     record = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "scope": scope, "machine": info,
               "rtt_ms": args.rtt_ms, "concurrency": args.concurrency, "scanner": scanner, "baseline": baseline,

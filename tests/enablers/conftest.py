@@ -1,6 +1,6 @@
-"""The enablers tests' fleets: DNS and email (``fleet``) and web (``web_fleet``), each
-started once per test session, stopped and its network namespace deleted at the end,
-even when tests fail.
+"""The enablers tests' fleet: one set of real servers for DNS, email and the web (``fleet``,
+``fleet.core.Fleet``), started once per test session, stopped and its network namespace
+deleted at the end, even when tests fail. ``web_fleet`` is its web part (``fleet.web``).
 
 As root the fleet lives in a network namespace with real addresses and standard ports;
 otherwise (or with ISOC_FLEET_LOOPBACK=1) on loopback addresses with high ports, and the
@@ -24,31 +24,18 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(scope="session")
-def fleet(tmp_path_factory):
+def fleet(tmp_path_factory, request):
+    """NSD, unbound, the mail and policy servers, nginx, the aioquic HTTP/3 server and the
+    hanging servers, on one network with one CA; its zones point every test domain at them."""
     from fleet.core import Fleet
-
-    fleet = Fleet.start(tmp_path_factory.mktemp("fleet"))
-    try:
-        yield fleet
-    finally:
-        fleet.stop()
-
-
-@pytest.fixture(scope="session")
-def web_fleet(request):
-    """nginx, the aioquic HTTP/3 server and the hanging servers of ``fleet.web.SITES``,
-    in a network namespace (or on loopback, which the log says); stopped at the end of
-    the session even when a test fails (and at exit, should the session be killed)."""
-    from fleet.web import WebFleet
 
     if not shutil.which("nginx"):
         pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
-    fleet = WebFleet()
+    fleet = Fleet.start(tmp_path_factory.mktemp("fleet"))
     try:
-        fleet.start()
         # Said on the terminal, not only in captured output: a loopback fleet (not root)
         # tests less (one IPv6 address, no standard ports), and the reader should know.
-        note = f"web fleet: {fleet.network.reason}; TLS 1.0/1.1 possible here: {fleet.legacy_tls}"
+        note = f"fleet: {fleet.network.reason}; TLS 1.0/1.1 possible here: {fleet.web.legacy_tls}"
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
         capture = request.config.pluginmanager.get_plugin("capturemanager")
         if reporter is not None and capture is not None:
@@ -57,3 +44,10 @@ def web_fleet(request):
         yield fleet
     finally:
         fleet.stop()
+
+
+@pytest.fixture(scope="session")
+def web_fleet(fleet):
+    """The fleet's web sites (``fleet.web.WebFleet``): ``config()`` reaches them by fixed
+    addresses, without DNS."""
+    return fleet.web

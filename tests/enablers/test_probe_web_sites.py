@@ -50,7 +50,7 @@ def test_every_web_check_says_why(scanned, spec):
 
 
 def _certificate(web_fleet, name: str) -> x509.Certificate:
-    return x509.load_pem_x509_certificate((web_fleet.folder / f"{name}.pem").read_bytes())
+    return x509.load_pem_x509_certificate(web_fleet.certs[name].cert.read_bytes())
 
 
 def test_a_valid_certificate_is_read(scanned, web_fleet):

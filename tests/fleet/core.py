@@ -1,12 +1,15 @@
-"""The whole test fleet for the DNS and email probes: a network (namespace or loopback),
-the test CA, NSD and unbound, and the Python servers (SMTP variants, the silent DNS server,
-the MTA-STS policy server), built from ``fleet.spec``.
+"""The whole test fleet: a network (namespace or loopback), the test CA, NSD and unbound,
+the Python servers (SMTP variants, the silent DNS server, the MTA-STS policy server), built
+from ``fleet.spec``, and the web sites (nginx, the aioquic HTTP/3 server, hanging servers)
+of ``fleet.web``, on the same network with certificates from the same CA.
 
     with Fleet.start(tmp_path) as fleet:
-        config = fleet.scan_config(timeout=2)
+        config = fleet.scan_config(timeout=2)   # the fleet's resolver, CA and ports
 
-Start-up takes about a second; everything stops and the namespace is deleted on ``stop()``
-(also at interpreter exit).
+The zones point every test domain at a server of the fleet (its web site, mail servers,
+policy host), so a scan of fleet names measures every column against our own servers, and
+``expected_web`` / ``spec.Domain.expect`` say what each must be. Start-up takes one to two
+seconds; everything stops and the namespace is deleted on ``stop()`` (also at exit).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from fleet import spec
 from fleet.ca import ServerCert, TestCA
 from fleet.dns import DkimKeys, DnsFleet
 from fleet.netns import Network, create_network
+from fleet.web import DEFAULT_SITE, SITES, UNMEASURED, WebFleet, dns_domains, expected
 
 TESTS_DIR = Path(__file__).resolve().parents[1]
 
@@ -45,16 +49,23 @@ class Fleet:
     addresses: dict[str, tuple[str, str]]
     certs: dict[str, ServerCert] = field(default_factory=dict)
     rtt_ms: float = 0.0
+    web: WebFleet | None = None
     _stopped: bool = False
 
     @classmethod
     def start(cls, workdir: Path, *, domains: list[spec.Domain] | None = None,
               zones: tuple[spec.Zone, ...] | None = None, loopback: bool | None = None,
-              rtt_ms: float = 0.0) -> Fleet:
+              rtt_ms: float = 0.0, web: bool | None = None) -> Fleet:
         """Start the fleet. ``rtt_ms`` (benchmarks, namespaces only): the round-trip time
-        between the fleet's clients and its authoritative DNS, mail and policy servers
-        (the resolver stays near the scanner, as a scan's own resolver is)."""
+        between the fleet's clients and its authoritative DNS, mail, policy and web servers
+        (the resolver stays near the scanner, as a scan's own resolver is). ``web``: serve
+        the web sites too (default: with the default domains; given ``domains``, only when
+        asked, and then only the default site that those domains point at)."""
+        full = domains is None
         domains = list(spec.DOMAINS if domains is None else domains)
+        web = full if web is None else web
+        if web and full:  # every site is also a DNS name
+            domains += dns_domains(SITES, taken={d.name for d in domains})
         zones = spec.ZONES if zones is None else zones
         workdir = Path(workdir)
         workdir.mkdir(parents=True, exist_ok=True)
@@ -63,15 +74,28 @@ class Fleet:
             network.close()
             raise ValueError("rtt_ms needs the fleet in a network namespace (root)")
         try:
-            network.add_hosts(sorted(spec.HOSTS.values()))
-            addresses = {role: (network.address(n), network.address6(n)) for role, n in spec.HOSTS.items()}
             ca = TestCA(workdir / "ca")
+            web_fleet = None
+            if web:
+                default_names = tuple(d.name for d in domains if d.exists and d.web == DEFAULT_SITE.name)
+                web_fleet = WebFleet(network, ca, workdir / "web", sites=SITES if full else (),
+                                     default_names=default_names, delay=rtt_ms / 2000)
+            network.add_hosts(sorted(set(spec.HOSTS.values()) | set(web_fleet.hosts() if web_fleet else ())))
+            addresses = {role: (network.address(n), network.address6(n)) for role, n in spec.HOSTS.items()}
+            if network.mode == "loopback":  # every IPv6 address is ::1, where the web sites listen
+                refused = addresses["refused"][0]
+                addresses["refused"] = (refused, f"::ffff:{refused}")  # IPv4-mapped: nothing listens there
+            if web_fleet:
+                addresses |= web_fleet.roles()
+                web_fleet.configure()
             dns_fleet = DnsFleet(network, workdir / "dns", zones, domains, addresses, DkimKeys.generate(),
                                  behind_relay=bool(rtt_ms))
-            fleet = cls(network, workdir, ca, dns_fleet, domains, addresses, rtt_ms=rtt_ms)
+            fleet = cls(network, workdir, ca, dns_fleet, domains, addresses, rtt_ms=rtt_ms, web=web_fleet)
             atexit.register(fleet.stop)
             dns_fleet.build()
             fleet._start_python_servers()
+            if web_fleet:
+                web_fleet.start()
             dns_fleet.start()
         except BaseException:
             network.close()
@@ -115,17 +139,24 @@ class Fleet:
         if self.rtt_ms:
             servers.append({"kind": "relay", "hosts": [self.addresses["ns"][0]], "port": ports.dns,
                             "target": list(self.dns.nsd_listen)})
-        config = self.workdir / "servers.json"
+        self._start_servers_process("servers", servers)
+        if self.rtt_ms and self.web:
+            # the web's relays carry most of a scan's traffic: a process of their own, so
+            # that they use the other CPU rather than slow the DNS and mail servers
+            self._start_servers_process("web-relays", self.web.relays())
+
+    def _start_servers_process(self, name: str, servers: list[dict]) -> None:
+        config = self.workdir / f"{name}.json"
         config.write_text(json.dumps({"servers": servers, "delay": self.rtt_ms / 2000}, indent=1))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), os.environ.get("PYTHONPATH", "")])}
-        log = open(self.workdir / "servers.log", "w")
+        log = open(self.workdir / f"{name}.log", "w")
         process = self.network.popen([sys.executable, "-m", "fleet.servers", str(config)],
                                      stdout=subprocess.PIPE, stderr=log, env=env, text=True)
         ready, _, _ = select.select([process.stdout], [], [], 20)
         line = process.stdout.readline() if ready else ""
         if line.strip() != "ready":
             process.kill()
-            raise RuntimeError(f"fleet servers did not start: {(self.workdir / 'servers.log').read_text()[-2000:]}")
+            raise RuntimeError(f"fleet servers did not start: {(self.workdir / f'{name}.log').read_text()[-2000:]}")
 
     # --- what tests use ---------------------------------------------------------------
 
@@ -168,6 +199,16 @@ class Fleet:
             return [], []
         v4 = [] if target.name + "." in zone.tampered else sorted({self.v4(r) for r in target.a})
         return v4, sorted({self.v6(r) for r in target.aaaa})
+
+    def expected_web(self, domain: spec.Domain) -> dict:
+        """The web columns a correct scan reports for ``domain``: what the site its
+        addresses lead to serves, or nothing measured when it has no address."""
+        v4, v6 = self.expected_addresses(domain)
+        if not (v4 or v6) or self.web is None:
+            return dict(UNMEASURED)
+        target = next((d for d in self.domains if d.name == domain.cname), domain) if domain.cname else domain
+        site = DEFAULT_SITE if target.web == DEFAULT_SITE.name else next(s for s in SITES if s.name == target.web)
+        return expected(site, self.web, domain.name, aaaa=bool(v6))
 
     def stop(self) -> None:
         if self._stopped:

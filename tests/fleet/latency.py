@@ -15,33 +15,28 @@ import asyncio
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    """Copy ``reader`` to ``writer``, each chunk ``delay`` seconds later (timers fire in the
+    order they were set, so the stream keeps its order; a scan's volumes need no back-pressure)."""
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue = asyncio.Queue()
 
-    async def deliver() -> None:
-        while True:
-            due, data = await queue.get()
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if data is None:
-                if writer.can_write_eof():
-                    writer.write_eof()
-                return
-            writer.write(data)
-            await writer.drain()
+    def deliver(data: bytes | None) -> None:
+        if writer.is_closing():
+            return
+        try:
+            if data is not None:
+                writer.write(data)
+            elif writer.can_write_eof():
+                writer.write_eof()
+        except (ConnectionError, RuntimeError):
+            pass
 
-    sender = asyncio.create_task(deliver())
     try:
         while data := await reader.read(65536):
-            queue.put_nowait((loop.time() + delay, data))
+            loop.call_later(delay, deliver, data)
     except ConnectionError:
         pass
-    queue.put_nowait((loop.time() + delay, None))
-    try:
-        await sender
-    except ConnectionError:
-        pass
+    loop.call_later(delay, deliver, None)
+    await asyncio.sleep(delay)  # the end arrives one delay later too
 
 
 async def start_tcp_relay(host: str, port: int, target: tuple[str, int], delay: float) -> asyncio.AbstractServer:
@@ -58,7 +53,7 @@ async def start_tcp_relay(host: str, port: int, target: tuple[str, int], delay: 
             client_writer.close()
             server_writer.close()
 
-    return await asyncio.start_server(relay, host, port, reuse_address=True, backlog=1024)
+    return await asyncio.start_server(relay, host, port, reuse_address=True, backlog=4096)
 
 
 def _question_key(message: bytes) -> bytes | None:
@@ -112,4 +107,47 @@ async def start_udp_relay(host: str, port: int, target: tuple[str, int], delay: 
     relay = _UdpRelay(None, delay)
     transport, _ = await loop.create_datagram_endpoint(lambda: relay, local_addr=(host, port))
     _, relay.upstream = await loop.create_datagram_endpoint(lambda: _Upstream(relay), remote_addr=target)
+    return transport
+
+
+class _DatagramRelay(asyncio.DatagramProtocol):
+    """Any datagrams (QUIC), per client: one socket towards the server for each client
+    address, so that the server's answers find their way back. Each datagram is held for
+    the one-way delay in each direction."""
+
+    def __init__(self, target: tuple[str, int], delay: float):
+        self.target, self.delay = target, delay
+        self.loop = asyncio.get_running_loop()
+        self.transport = None
+        self.upstreams: dict[tuple, asyncio.Future] = {}
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data, client) -> None:
+        self.loop.call_later(self.delay, self._forward, client, data)
+
+    def _forward(self, client, data) -> None:
+        upstream = self.upstreams.get(client)
+        if upstream is None:
+            upstream = self.upstreams[client] = asyncio.ensure_future(self._open(client))
+        if upstream.done():
+            upstream.result().sendto(data)
+        else:  # the socket is being opened: send once it is (callbacks run in order)
+            upstream.add_done_callback(lambda opened: opened.result().sendto(data))
+
+    async def _open(self, client):
+        relay = self
+
+        class Back(asyncio.DatagramProtocol):
+            def datagram_received(self, data, addr) -> None:
+                relay.loop.call_later(relay.delay, relay.transport.sendto, data, client)
+
+        transport, _ = await self.loop.create_datagram_endpoint(Back, remote_addr=self.target)
+        return transport
+
+
+async def start_datagram_relay(host: str, port: int, target: tuple[str, int], delay: float):
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(lambda: _DatagramRelay(target, delay), local_addr=(host, port))
     return transport

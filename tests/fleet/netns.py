@@ -233,10 +233,16 @@ def _namespace() -> Network:
     return network
 
 
+_loopback_networks = 0  # loopback networks made by this process: each gets its own N
+
+
 def _loopback() -> Network:
-    # 127.201.N.0/24 per session; N from the process id so that two sessions rarely collide,
-    # ports high enough to need no privilege.
-    index = os.getpid() % 250 + 1
+    # 127.201.N.0/24 per network; N from the process id so that two sessions rarely collide
+    # (and the next N for a second network of the same session), ports high enough to need
+    # no privilege.
+    global _loopback_networks
+    index = (os.getpid() + 7 * _loopback_networks) % 250 + 1
+    _loopback_networks += 1
     network = Network(mode="loopback", index=index,
                       ports=Ports(dns=5300 + index, smtp=2500 + index, http=8000 + index, https=9000 + index))
     atexit.register(network.close)

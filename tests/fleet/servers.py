@@ -5,7 +5,8 @@
 Kinds: ``smtp`` (STARTTLS when given a certificate), ``smtp-hang`` (greets, then silence),
 ``dns-silent`` (reads DNS questions over UDP and TCP, never answers) and ``https-policy``
 (HTTPS answering ``GET /.well-known/mta-sts.txt`` by Host with the configured policy, 404
-for any other host or path) and ``relay`` (to a server of another process, e.g. NSD). With
+for any other host or path) and ``relay`` (to a server of another process, e.g. NSD: DNS over UDP and TCP), ``tcp-relay``
+and ``udp-relay`` (any TCP stream or datagrams: the web sites, QUIC). With
 ``"delay"`` (seconds, one way) every server is reached through a relay that holds each
 packet that long (``fleet.latency``): the benchmark's network distance.
 """
@@ -17,7 +18,7 @@ import json
 import ssl
 import sys
 
-from fleet.latency import start_tcp_relay, start_udp_relay
+from fleet.latency import start_datagram_relay, start_tcp_relay, start_udp_relay
 from fleet.smtp import start_hanging_smtp, start_smtp
 
 
@@ -89,6 +90,10 @@ async def main(config_path: str) -> None:
         if kind == "dns-silent":
             for host in server["hosts"]:
                 keep.extend(await start_silent_dns(host, port))
+        elif kind in ("tcp-relay", "udp-relay"):  # to a web server started elsewhere (nginx, aioquic)
+            start = start_tcp_relay if kind == "tcp-relay" else start_datagram_relay
+            for host in server["hosts"]:
+                keep.append(await start(host, port, tuple(server["target"]), delay))
         elif kind == "relay":  # to a server started elsewhere (NSD), with the delay
             target = tuple(server["target"])
             for host in server["hosts"]:

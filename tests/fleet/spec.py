@@ -27,8 +27,9 @@ HOSTS: dict[str, int] = {
     "refused": 14,  # the address answers, but nothing listens: every connection is refused
     "mta-sts": 20,  # HTTPS serving MTA-STS policies, certificate for every mta-sts.<domain>
     "mta-sts-wrongname": 21,  # the same, with a certificate for another name
-    "web": 30,  # the test domains' web address (the web fleet serves it)
+    "web": 30,  # the test domains' web address: fleet.web.DEFAULT_SITE (nginx, aioquic) serves it
 }
+# Hosts 40 and up: the web sites of fleet.web.SITES (each site's name is also a role).
 
 #: Every zone's name server, and the only NS name the root and test. zones use.
 NS_NAME = "ns.test."
@@ -97,6 +98,9 @@ class Domain:
     note: str  # what the case is there for
     a: tuple[str, ...] = ("web",)  # roles
     aaaa: tuple[str, ...] = ("web",)
+    #: the web site (``fleet.web``) that answers at those addresses, which says what the web
+    #: probes find there: "web" is ``fleet.web.DEFAULT_SITE`` (everything right)
+    web: str = "web"
     cname: str | None = None  # the name is a CNAME to this name instead
     caa: tuple[str, ...] = ()
     mx: tuple[Mx, ...] = ()
@@ -206,7 +210,8 @@ DOMAINS: tuple[Domain, ...] = (
         expect={"dnssec": False, "caa": False, "spf": False, "dkim": False, "dmarc": False, "mta_sts": False, "starttls": None},
     ),
     Domain(
-        "refused.test", "refused.test.", "two SPF records, MX and MTA-STS policy host refuse connections",
+        "refused.test", "refused.test.", "two SPF records; its web site, MX and MTA-STS policy host refuse connections",
+        a=("refused",), aaaa=("refused",), web="refused.test",
         mx=(Mx(10, "mx.refused.test", "refused"),),
         txt=("v=spf1 -all", "v=spf1 mx -all"),
         mta_sts=MtaSts("enforce", policy_host="refused"),

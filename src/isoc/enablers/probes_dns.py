@@ -163,6 +163,11 @@ async def _addresses(client: DnsClient, name: str, config: ScanConfig) -> tuple[
     return v4, v6, problem
 
 
+#: For the other probes (the web probes' privacy policy on another host): a name's
+#: addresses as the DNS probes find them.
+lookup_addresses = _addresses
+
+
 def _no_answer_reason(answer: Answer | DnsFailure) -> str:
     if isinstance(answer, DnsFailure):
         return f"DNS {answer.kind}: {answer}"

@@ -10,8 +10,9 @@ fleet (or a site known by address) is measured exactly as a browser would see it
 
 Independent probes of one domain run at once, each under ``config.timeout`` per try and
 ``config.retries`` extra tries after a timeout or refusal; only HTTP/3 waits for the
-HTTPS answer (it needs its Alt-Svc). So a domain that hangs costs about
-``timeout × (retries + 1)``, never more than twice that, and never stalls other domains.
+HTTPS answer (it needs its Alt-Svc), the privacy policy for the home page, and HTTP over
+IPv6 for HTTPS over IPv6. So a domain that hangs costs about ``timeout × (retries + 1)``,
+never more than twice that, and never stalls other domains.
 
 Every check writes ``result.why[check]``, one line an operator can act on. Network
 failures (timeouts, refusals, resets) also go to ``result.errors[check]``. A check is
@@ -46,8 +47,10 @@ from aioquic.quic.events import ConnectionTerminated, HandshakeCompleted
 from cryptography import x509
 
 from .config import ScanConfig
+from .probes_dns import DnsClient, lookup_addresses
 from .results import DomainResult
-from .web_parsing import AltService, name_matches, parse_alt_svc, parse_hsts, read_page
+from .web_parsing import (PRIVACY_ELEMENT_LABELS, AltService, name_matches, parse_alt_svc, parse_hsts,
+                          policy_fetch_problem, policy_text, privacy_elements, read_page)
 
 T = TypeVar("T")
 
@@ -56,8 +59,12 @@ SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Fram
                     "Referrer-Policy", "Permissions-Policy")
 #: Same-site redirects followed to reach the home page (``/`` → ``/en/``).
 MAX_REDIRECTS = 5
-#: Home pages are read up to this size: enough for the links and embeds of any real one.
+#: Home pages and privacy policies are read up to this size: enough for the links and
+#: embeds of any real home page and the text of any real policy.
 MAX_PAGE_BYTES = 1 << 20
+#: The content types read as pages: HTML for home pages, HTML or plain text for policies.
+HOME_TYPES = ("html",)
+POLICY_TYPES = ("html", "text/plain")
 #: AAAA addresses tried at once for IPv6 reachability (a site has one or two).
 MAX_IPV6_ADDRESSES = 4
 #: Browsers' preload lists ask for a max-age of at least a year.
@@ -108,8 +115,9 @@ async def probe_web(domain: str, result: DomainResult, config: ScanConfig) -> No
         _record_ipv6(result, ipv6)
         _record_versions(result, dict(zip(TLS_VERSIONS, versions, strict=True)))
         _record_hsts(site, result, https, cert)
-        _record_page(site, result, https, http)
-        await _record_http3(site, result, https)
+        home = _record_page(site, result, https, http)
+        # independent of each other: the QUIC handshake and the policy fetch run at once
+        await asyncio.gather(_record_http3(site, result, https), _record_privacy_policy(site, result, home))
 
 
 # --- Where to connect ------------------------------------------------------------------
@@ -249,19 +257,22 @@ class _Site:
             url = target
         return _Answer(responses[0], responses[-1], cookies, body, verified, address)
 
-    async def _get(self, client: httpx.AsyncClient, url: str, address: str) -> tuple[_Response, str | None, int]:
+    async def _get(self, client: httpx.AsyncClient, url: str, address: str,
+                   readable: tuple[str, ...] = HOME_TYPES) -> tuple[_Response, str | None, int]:
         """One GET of ``url`` sent to ``address``: the TLS server name (SNI), the
-        certificate check and the Host header all say the domain (httpx's
-        ``sni_hostname`` extension), only the TCP connection goes to the address."""
+        certificate check and the Host header all say the URL's host (httpx's
+        ``sni_hostname`` extension), only the TCP connection goes to the address. A URL
+        without a port goes to the configured one (a fleet on high ports answers for the
+        usual ones). The body is read when its content type is one of ``readable``."""
         parts = urlsplit(url)
         host = f"[{address}]" if ":" in address else address
-        wire_url = parts._replace(netloc=f"{host}:{self.port(parts.scheme)}").geturl()
+        wire_url = parts._replace(netloc=f"{host}:{parts.port or self.port(parts.scheme)}").geturl()
         async with client.stream("GET", wire_url, headers={"Host": parts.netloc},
-                                 extensions={"sni_hostname": self.domain}) as response:
+                                 extensions={"sni_hostname": parts.hostname or self.domain}) as response:
             location = response.headers.get("location") if response.is_redirect else None
             body = None
             content_type = response.headers.get("content-type", "text/html")
-            if "html" in content_type.lower() and not response.is_redirect:
+            if any(kind in content_type.lower() for kind in readable) and not response.is_redirect:
                 chunks, size = [], 0
                 async for chunk in response.aiter_bytes():  # decompressed, if it was
                     chunks.append(chunk)
@@ -274,16 +285,56 @@ class _Site:
                               urljoin(url, location) if location else None),
                     body, len(response.headers.get_list("set-cookie")))
 
+    async def fetch_policy(self, url: str) -> _Answer:
+        """GET a privacy policy at ``url`` (on the site, or on any HTTPS site), following
+        redirects that ``policy_fetch_problem`` allows. Another host's address comes from
+        ``config.hosts`` or the configured resolvers, like the domain's own. A certificate
+        that fails is noted and the policy read anyway, as the home page is."""
+
+        async def attempt() -> _Answer:
+            target, responses, body, verified = url, [], None, True
+            for _ in range(MAX_REDIRECTS + 1):
+                problem = policy_fetch_problem(target, self.domain)
+                if problem:
+                    raise PolicyNotFetched(problem)
+                address = await self.address_of(urlsplit(target).hostname or "")
+                try:
+                    response, body, _ = await self._get(self.client(True), target, address, POLICY_TYPES)
+                except httpx.ConnectError as exc:
+                    if _find(exc, ssl.SSLCertVerificationError) is None:
+                        raise
+                    verified = False
+                    response, body, _ = await self._get(self.client(False), target, address, POLICY_TYPES)
+                responses.append(response)
+                if response.location is None:
+                    break
+                target = response.location
+            return _Answer(responses[0], responses[-1], 0, body, verified, address)
+
+        return await self.retried(attempt)
+
+    async def address_of(self, host: str) -> str:
+        """The address a page on ``host`` is fetched from: the measured one for the domain
+        itself, else the first that ``config.hosts`` or DNS gives."""
+        host = _ascii_name(host)
+        if host == self.domain and self.primary:
+            return self.primary
+        v4, v6, problem = await lookup_addresses(DnsClient(self.config), host, self.config)
+        if not (v4 or v6):
+            raise PolicyNotFetched(f"{host} has no address ({problem})")
+        return (v4 or v6)[0]
+
     async def ipv6_reachability(self) -> tuple[bool, str, str | None]:
         """Whether an HTTP(S) request to one of the AAAA addresses gets any answer: the
-        value, the reason, and the network error seen (if any)."""
+        value, the reason, and the network error seen (if any). Each address is asked over
+        HTTPS, and over HTTP only when HTTPS gets no answer (half the requests of a scan's
+        usual case, at the cost of a second timeout where both hang)."""
         if not self.ipv6:
             return False, "no AAAA address: the site cannot be reached over IPv6", None
         addresses = self.ipv6[:MAX_IPV6_ADDRESSES]
-        outcomes = await asyncio.gather(*(_outcome(self.fetch_home(scheme, address))
-                                          for address in addresses for scheme in ("https", "http")))
+        outcomes = await asyncio.gather(*(self._ask_over_ipv6(address) for address in addresses))
         failures = []
-        for address, https, http in zip(addresses, outcomes[::2], outcomes[1::2], strict=True):
+        for address, (https, http) in zip(addresses, outcomes, strict=True):
             for outcome in (https, http):
                 if isinstance(outcome, _Answer):
                     return True, f"{outcome.first.url} answers {outcome.first.status} over IPv6 at {address}", None
@@ -291,6 +342,12 @@ class _Site:
                             f"port {self.config.http_port}: {_reason(http)}")
         reason = "; ".join(failures)
         return False, f"no HTTP(S) answer over IPv6 at {reason}", reason
+
+    async def _ask_over_ipv6(self, address: str) -> tuple[_Answer | Exception, _Answer | Exception | None]:
+        https = await _outcome(self.fetch_home("https", address))
+        if isinstance(https, _Answer):
+            return https, None
+        return https, await _outcome(self.fetch_home("http", address))
 
     # --- TLS ----------------------------------------------------------------------------
 
@@ -364,6 +421,10 @@ class _Site:
 
 class HandshakeRefused(Exception):
     """The server turned a handshake down (an answer: not retried)."""
+
+
+class PolicyNotFetched(Exception):
+    """A privacy policy link the scanner does not follow, or whose host has no address."""
 
 
 class _H3Client(QuicConnectionProtocol):
@@ -563,16 +624,17 @@ def _record_hsts(site: _Site, result: DomainResult, https: _Answer | ProbeFailed
         result.why["hsts"] = f"{described} ({days} days) on {url}{hint}"
 
 
-def _record_page(site: _Site, result: DomainResult, https, http) -> None:
-    """Security headers, privacy policy, third parties and cookies of the home page: the
-    HTTPS one, or the HTTP one of a site without HTTPS."""
+def _record_page(site: _Site, result: DomainResult, https, http) -> str | None:
+    """Security headers, privacy policy link, third parties and cookies of the home page:
+    the HTTPS one, or the HTTP one of a site without HTTPS. Returns the home page's URL
+    when one was read."""
     home = https if isinstance(https, _Answer) else None
     if home is None and isinstance(http, _Answer) and not (http.final.location or "").startswith("https://"):
         home = http
     if home is None:
         for check in ("security_headers", "privacy_policy", "third_parties", "cookies"):
             result.why[check] = "no home page answer to read"
-        return
+        return None
     url = home.final.url
     headers = home.final.headers
     result.security_headers = [name for name in SECURITY_HEADERS if name in headers]
@@ -584,14 +646,64 @@ def _record_page(site: _Site, result: DomainResult, https, http) -> None:
                              if home.cookies else f"no cookie set on the first visit to {url}")
     if home.body is None:
         result.why["privacy_policy"] = result.why["third_parties"] = f"{url} answers {home.final.status} without an HTML page"
-        return
+        return None
     facts = read_page(home.body, url, site.domain)
     result.privacy_policy_url = facts.privacy_policy_url
-    result.why["privacy_policy"] = (f"linked from {url}: {facts.privacy_policy_url}" if facts.privacy_policy_url
-                                    else f"no link on {url} whose text or address says privacy")
+    if facts.privacy_policy_url is None:
+        # the home page was read and links no policy: the visitor finds none
+        result.privacy_policy_reachable = False
+        result.why["privacy_policy"] = f"no link on {url} whose text or address says privacy"
     result.third_party_hosts = facts.third_party_hosts
     result.why["third_parties"] = (f"{url} loads scripts, frames or images from {', '.join(facts.third_party_hosts)}"
                                    if facts.third_party_hosts else f"{url} loads nothing from other sites")
+    return url
+
+
+async def _record_privacy_policy(site: _Site, result: DomainResult, home: str | None) -> None:
+    """Fetch the privacy policy the home page links, and find which expected elements
+    (``results.PRIVACY_ELEMENTS``) its text states."""
+    url = result.privacy_policy_url
+    if url is None or home is None:
+        return
+    linked = f"the privacy policy linked from {home} ({url})"
+    try:
+        answer = await site.fetch_policy(url)
+    except PolicyNotFetched as problem:
+        result.why["privacy_policy"] = f"{linked} is not fetched: {problem}"
+        return
+    except ProbeFailed as failure:
+        result.errors["privacy_policy"] = failure.reason
+        if failure.refused:
+            result.privacy_policy_reachable = False
+        result.why["privacy_policy"] = f"{linked} cannot be fetched: {failure.reason}"
+        return
+    except Exception as exc:  # noqa: BLE001 - a TLS or HTTP refusal is the answer "not reachable"
+        result.privacy_policy_reachable = False
+        result.why["privacy_policy"] = f"{linked} cannot be fetched: {_describe(exc)}"
+        return
+    final = answer.final
+    where = final.url if final.url == url else f"{url} (redirected to {final.url})"
+    if final.status != 200:
+        result.privacy_policy_reachable = False
+        result.why["privacy_policy"] = (f"the privacy policy link on {home} is broken: {where} answers {final.status}; "
+                                        "publish the policy there or fix the link")
+        return
+    content_type = final.headers.get("content-type", "text/html")
+    text = policy_text(answer.body, content_type) if answer.body is not None else ""
+    if not text:
+        result.privacy_policy_reachable = False
+        result.why["privacy_policy"] = (f"{where} answers 200 but with no readable text "
+                                        f"({content_type.split(';')[0] or 'no content type'}): publish it as a web page")
+        return
+    result.privacy_policy_reachable = True
+    result.privacy_policy_elements = privacy_elements(text)
+    note = "" if answer.verified else " (over a connection whose certificate is not valid)"
+    missing = [name for name in PRIVACY_ELEMENT_LABELS if name not in result.privacy_policy_elements]
+    if missing:
+        said = "; ".join(f"{name} ({PRIVACY_ELEMENT_LABELS[name]})" for name in missing)
+        result.why["privacy_policy"] = f"{where} answers 200{note}, but does not say: {said}"
+    else:
+        result.why["privacy_policy"] = f"{where} answers 200{note} and states all {len(PRIVACY_ELEMENT_LABELS)} expected elements"
 
 
 async def _record_http3(site: _Site, result: DomainResult, https) -> None:

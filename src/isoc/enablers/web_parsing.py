@@ -10,6 +10,7 @@ grammar is ignored by browsers, so it is reported as absent, with the reason.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -364,3 +365,112 @@ def name_matches(dns_names: list[str], host: str) -> bool:
             if label and rest == name[2:]:
                 return True
     return False
+
+
+# --- The privacy policy ----------------------------------------------------------------
+
+#: What each expected element of a privacy policy (``results.PRIVACY_ELEMENTS``) is, as the
+#: "why" of the privacy check names a missing one.
+PRIVACY_ELEMENT_LABELS = {
+    "data_collected": "what personal data is collected",
+    "purpose": "why it is used",
+    "sharing": "whether and with whom it is shared or sold",
+    "retention": "how long it is kept",
+    "user_rights": "the reader's rights to access, correct, delete or opt out",
+    "contact": "whom to ask about it",
+    "cookies": "cookies and tracking",
+    "changes": "how changes are announced, or the policy's date",
+}
+
+#: How each element is recognised: phrases a policy uses when it states the element, matched
+#: on the policy's visible text in lower case with whitespace collapsed. English only: the
+#: audit reads English-language policies (a policy in another language states no element
+#: here, and the "why" of the check says which are missing, so a reader can tell). These
+#: are deliberately plain phrases, not a classifier: a policy that says the thing in the
+#: usual words is found, and the tests pin each pattern to example sentences.
+PRIVACY_ELEMENT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "data_collected": (r"\bwe (?:may )?collect\b", r"\b(?:data|information) (?:that )?we (?:may )?collect\b",
+                       r"\b(?:personal|personally identifiable) (?:data|information) (?:we|that|which|you)\b",
+                       r"\bcollect(?:s|ed|ion of)? (?:your|the following|personal)\b"),
+    "purpose": (r"\bpurposes?\b", r"\bhow we use\b", r"\bwe (?:may )?use (?:your|this|the|such|personal|it|them)\b",
+                r"\bused? (?:to|for) (?:provide|deliver|process|improve|send)\b"),
+    "sharing": (r"\b(?:share|shares|shared|sharing)\b", r"\b(?:disclose|discloses|disclosed|disclosure)\b",
+                r"\b(?:sell|sells|sold|sale of)\b", r"\btransfer(?:s|red)? (?:your|personal|it|them|data)\b"),
+    "retention": (r"\b(?:retain|retains|retained|retention)\b", r"\b(?:keep|store|hold)s? (?:it|them|your|personal|this|data)\b[^.]{0,60}\b(?:for|until|as long as)\b",
+                  r"\bhow long\b", r"\bdelete(?:d)? (?:it|them|your data|personal data) (?:after|when|once|within)\b"),
+    "user_rights": (r"\byour (?:privacy |data protection )?rights\b",
+                    r"\bright (?:to|of) (?:access|correct|rectif\w*|erase|erasure|delet\w*|object|opt|withdraw|restrict|data portability|portability)\b",
+                    r"\bopt[- ]?out\b", r"\b(?:access|correct|delete|erase|rectify) (?:your|the) (?:personal )?(?:data|information)\b"),
+    "contact": (r"\bcontact (?:us|our|the)\b", r"\bdata protection officer\b", r"\bdpo\b",
+                r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", r"\bwrite to us\b"),
+    "cookies": (r"\bcookies?\b", r"\btracking technolog\w*\b", r"\bweb beacons?\b", r"\btracking pixels?\b"),
+    "changes": (r"\bchanges? (?:to|in) (?:this|our|the) (?:privacy )?(?:policy|notice|statement)\b",
+                r"\b(?:update|amend|revise|change)s? (?:this|our|the) (?:privacy )?(?:policy|notice|statement)\b",
+                r"\beffective (?:date|as of|from)\b", r"\blast (?:updated|revised|modified|changed)\b"),
+}
+
+
+@cache
+def _element_patterns() -> dict[str, re.Pattern]:
+    return {name: re.compile("|".join(f"(?:{p})" for p in patterns))
+            for name, patterns in PRIVACY_ELEMENT_PATTERNS.items()}
+
+
+class _TextReader(HTMLParser):
+    """The text a reader sees: everything outside ``<script>``, ``<style>`` and the like."""
+
+    _HIDDEN = {"script", "style", "noscript", "template", "svg"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def policy_text(body: str, content_type: str = "text/html") -> str:
+    """The readable text of a policy page (HTML without its markup, or plain text), in
+    lower case with whitespace collapsed: what the element patterns are matched on."""
+    if "html" in content_type.lower():
+        reader = _TextReader()
+        try:
+            reader.feed(body)
+            reader.close()
+        except (AssertionError, ValueError):  # html.parser's complaints on broken markup
+            pass
+        # block elements separate words: join the pieces with spaces
+        body = " ".join(reader.parts)
+    return " ".join(body.split()).lower()
+
+
+def privacy_elements(text: str) -> list[str]:
+    """The expected elements (``results.PRIVACY_ELEMENTS``, in that order) that a policy's
+    text (``policy_text``) states, by ``PRIVACY_ELEMENT_PATTERNS``."""
+    from .results import PRIVACY_ELEMENTS
+
+    patterns = _element_patterns()
+    return [name for name in PRIVACY_ELEMENTS if patterns[name].search(text)]
+
+
+def policy_fetch_problem(url: str, site: str) -> str | None:
+    """Why the scanner does not fetch a privacy policy link, or None when it does: a link
+    on the site itself (its registrable domain, any scheme the site uses), or any HTTPS
+    URL elsewhere (a policy kept by a parent company or a policy service). Plain HTTP to
+    another site is not followed: what it serves could be anybody's."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url} is not a web address"
+    if parts.scheme == "https" or registrable_domain(parts.hostname) == registrable_domain(site):
+        return None
+    return f"{url} is plain HTTP on another site: not followed"
