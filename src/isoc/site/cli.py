@@ -18,6 +18,7 @@ from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.routing.cli import app as routing_app
+from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
                   rich_markup_mode="rich")
@@ -30,6 +31,7 @@ app.add_typer(chapters_app, name="chapters")
 app.add_typer(elections_app, name="elections")
 app.add_typer(events_app, name="events")
 app.add_typer(enablers_app, name="enablers")
+app.add_typer(trust_app, name="trust")
 console = Console(stderr=True)
 
 
@@ -149,6 +151,10 @@ def demo(
     elections = generate_elections(reset=reset, seed=seed)
     console.print(f"Elections demo: {elections['elections']} elections (nominations open, petitions open, "
                   "voting open, certified with its challenge period running)")
+    from isoc.trust.demo import generate as generate_trust
+
+    trust = generate_trust(reset=reset, seed=seed)
+    console.print(f"Online Trust Audit demo: {trust['organizations']} organizations, {trust['audits']} yearly audits")
 
 
 @app.command()

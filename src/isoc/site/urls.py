@@ -22,6 +22,7 @@ urlpatterns = [
     path("pulse/shutdowns/", include("isoc.shutdowns.urls")),
     path("pulse/routing/", include("isoc.routing.urls")),
     path("elections/", include("isoc.elections.urls")),
+    path("trust/", include("isoc.trust.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
