@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(help="Online Trust Audit: score organizations' websites and email, the Honor Roll.",
@@ -31,7 +32,7 @@ def _django() -> None:
 
 
 def _fail(message: str) -> None:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -115,9 +116,9 @@ def show_weights(
     try:
         chosen = scoring.load_weights(file) if file else None
     except scoring.WeightsError as exc:
-        console.print(f"[red]error:[/red] {exc.source}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(exc.source)}", highlight=False)
         for problem in exc.problems:
-            console.print(f"  - {problem}", highlight=False)
+            console.print(f"  - {problem}", highlight=False, markup=False)
         raise typer.Exit(2) from exc
     if chosen is None:
         _django()
@@ -145,7 +146,7 @@ def import_organizations(
         _fail(f"{file}: {exc}")
     report = services.import_organizations(text, source=str(file), commit=commit)
     for error in report.errors:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(error)}", highlight=False)
     if report.errors:
         console.print("nothing stored", highlight=False)
         raise typer.Exit(2)
