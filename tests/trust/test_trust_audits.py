@@ -11,14 +11,13 @@ from datetime import timedelta
 
 import pyarrow.parquet as pq
 import pytest
+from test_trust_scoring import AT, exemplary
 from typer.testing import CliRunner
 
 from isoc.enablers.results import to_table
 from isoc.site.cli import app
 from isoc.trust import scoring, services
 from isoc.trust.models import Audit, AuditedOrganization, AuditEvent, Scorecard
-
-from test_trust_scoring import AT, exemplary
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ own (``trust/views.py``)."""
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema
 from ninja import Path as PathParam
+from ninja import Query, Router, Schema
 
 from isoc.trust import views
 from isoc.trust.models import Audit, AuditedOrganization

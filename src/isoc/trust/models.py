@@ -96,6 +96,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.audit.year} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
 
 class Scorecard(models.Model):
     """An organization's scores in one audit, with every criterion's outcome."""
