@@ -201,6 +201,13 @@ RULES: list[Rule] = [
                                                                f"/elections/{f['elections']['voting']}/challenge/"]),
     Rule(r"pulse/shutdowns/countries/<str:code>/",
          lambda f, role: [f"/pulse/shutdowns/countries/{f['pulse']['country'] or 'zz'}/"]),
+    # Online Trust Audit
+    Rule(r"trust/", everyone("/trust/")),
+    Rule(r"trust/<int:year>/", lambda f, role: [f"/trust/{f['trust']['year']}/", f"/trust/{f['trust']['first_year']}/"]),
+    Rule(r"trust/organizations/<slug:slug>/", lambda f, role: [f"/trust/organizations/{f['trust']['organization']}/"]),
+    Rule(r"trust/organizations/<slug:slug>/<int:year>/",
+         lambda f, role: [f"/trust/organizations/{f['trust']['organization']}/{f['trust']['first_year']}/"]),
+    Rule(r"trust/methodology/", everyone("/trust/methodology/", "/trust/methodology/?year=2000")),
     # Secretariat (Django admin). Non-staff are sent to the admin's sign-in page.
     Rule(r"admin/", everyone("/admin/")),
     Rule(r"admin/login/", lambda f, role: ["/admin/login/"] if role != "staff" else []),

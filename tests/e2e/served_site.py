@@ -223,6 +223,7 @@ def prepare(facts_file: str) -> None:
 
     elections_demo.generate(reset=True)
     facts["elections"] = _election_rows(member, staff)
+    facts["trust"] = _trust_rows(managed)
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -359,3 +360,18 @@ def _election_rows(member, staff) -> dict:
     question = es.ask_question(candidate, staff, "What would you change first?")
     return {"certified": demo.CERTIFIED, "voting": demo.IN_PROGRESS, "petitions": demo.PETITIONS,
             "nominations": demo.NOMINATIONS, "candidate": candidate.pk, "question": question.pk}
+
+
+def _trust_rows(managed) -> dict:
+    """The trust demo's two audit years, and the organization the crawl's member manages
+    (matched by its website), whose scorecard their organization page links to."""
+    from isoc.trust import demo as trust_demo
+
+    trust_demo.remove()
+    if not managed.website:  # the demo matches organization members by their website's domain
+        managed.website = f"https://www.{managed.slug}.example/"
+        managed.save(update_fields=["website"])
+    trust_demo.generate()
+    audited = managed.trust_audited.first()
+    first_year, year = trust_demo.demo_years()
+    return {"year": year, "first_year": first_year, "organization": audited.slug if audited else "no-such-organization"}

@@ -15,7 +15,7 @@ TIERS = [
     ("platinum", "Platinum", 6, Decimal("100000.00")),
 ]
 
-STAFF_APPS = ("pulse", "shutdowns", "routing", "enablers", "chapters", "events", "elections")
+STAFF_APPS = ("pulse", "shutdowns", "routing", "enablers", "chapters", "events", "elections", "trust")
 
 ROLE_PERMISSIONS = {
     "member": [],

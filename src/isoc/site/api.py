@@ -19,6 +19,7 @@ from isoc.routing.api import router as routing_router
 from isoc.shutdowns.api import router as shutdowns_router
 from isoc.shutdowns.api_charts import router as shutdown_charts_router
 from isoc.site.apidocs import ApiReference
+from isoc.trust.api import router as trust_router
 
 api = NinjaAPI(
     title="isoc API",
@@ -77,4 +78,5 @@ api.add_router("/pulse/routing/", routing_router)
 api.add_router("/pulse/enablers/", enablers_router)
 api.add_router("/pulse/incidents/", incidents_router)
 api.add_router("/elections/", elections_router)
+api.add_router("/trust/", trust_router)
 __all__ = ["api", "TokenAuth"]

@@ -18,8 +18,8 @@ from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.incidents.cli import app as incidents_app
-from isoc.incidents.cli import report as incidents_report
 from isoc.routing.cli import app as routing_app
+from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
                   rich_markup_mode="rich")
@@ -33,12 +33,7 @@ app.add_typer(elections_app, name="elections")
 app.add_typer(events_app, name="events")
 app.add_typer(enablers_app, name="enablers")
 app.add_typer(incidents_app, name="incidents")
-try:  # the trust app's own group, when it exists, carries `isoc trust report` (the lead attaches it)
-    import isoc.trust.cli  # noqa: F401
-except ModuleNotFoundError:  # until then a small `trust` group holds just the report
-    trust_app = typer.Typer(help="Online trust: the annual Cyber Incident & Breach Trends report.", no_args_is_help=True)
-    trust_app.command("report")(incidents_report)
-    app.add_typer(trust_app, name="trust")
+app.add_typer(trust_app, name="trust")
 console = Console(stderr=True)
 
 
@@ -166,6 +161,11 @@ def demo(
 
     incidents = generate_incidents(seed=seed, reset=reset)
     console.print(f"Incidents demo: {incidents['incidents']} generated VERIS incidents")
+
+    from isoc.trust.demo import generate as generate_trust
+
+    trust = generate_trust(reset=reset, seed=seed)
+    console.print(f"Online Trust Audit demo: {trust['organizations']} organizations, {trust['audits']} yearly audits")
 
 
 @app.command()

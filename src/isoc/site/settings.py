@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "isoc.events",
     "isoc.elections.apps.ElectionsConfig",
     "isoc.incidents",
+    "isoc.trust",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 ISOC_BENCH = env_flag("ISOC_BENCH")
+# The Online Trust Audit's weights file (isoc.trust.scoring); empty: the default shipped with the package.
+TRUST_WEIGHTS_FILE = env("ISOC_TRUST_WEIGHTS")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = True

@@ -24,6 +24,7 @@ urlpatterns = [
     path("pulse/enablers/", include("isoc.enablers.urls")),
     path("pulse/incidents/", include("isoc.incidents.urls")),
     path("elections/", include("isoc.elections.urls")),
+    path("trust/", include("isoc.trust.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
