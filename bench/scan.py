@@ -37,7 +37,6 @@ namespaces). Usage: ``.venv/bin/python bench/scan.py [--domains 2000] [--baselin
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 import importlib.util
 import json
 import os
@@ -48,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,13 @@ import pytest
 from fleet.web import COMPLETE_POLICY, INCOMPLETE_POLICY, site
 from isoc.enablers.probes_web import _record_privacy_policy, _Site, probe_web
 from isoc.enablers.results import PRIVACY_ELEMENTS, DomainResult
-from isoc.enablers.web_parsing import (PRIVACY_ELEMENT_LABELS, PRIVACY_ELEMENT_PATTERNS, policy_fetch_problem,
-                                       policy_text, privacy_elements)
+from isoc.enablers.web_parsing import (
+    PRIVACY_ELEMENT_LABELS,
+    PRIVACY_ELEMENT_PATTERNS,
+    policy_fetch_problem,
+    policy_text,
+    privacy_elements,
+)
 
 # --- the readers, without a network ------------------------------------------------------
 

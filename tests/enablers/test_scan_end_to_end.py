@@ -19,7 +19,6 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 
 import pyarrow.parquet as pq
 import pytest

@@ -49,8 +49,17 @@ from cryptography import x509
 from .config import ScanConfig
 from .probes_dns import DnsClient, lookup_addresses
 from .results import DomainResult
-from .web_parsing import (PRIVACY_ELEMENT_LABELS, AltService, name_matches, parse_alt_svc, parse_hsts,
-                          policy_fetch_problem, policy_text, privacy_elements, read_page)
+from .web_parsing import (
+    PRIVACY_ELEMENT_LABELS,
+    AltService,
+    name_matches,
+    parse_alt_svc,
+    parse_hsts,
+    policy_fetch_problem,
+    policy_text,
+    privacy_elements,
+    read_page,
+)
 
 T = TypeVar("T")
 
