@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PASSWORD = "correct-horse-battery-staple"
+
+
+@contextmanager
+def _outside_playwrights_loop(item: pytest.Item) -> Iterator[None]:
+    """Playwright's synchronous API (the e2e tests' browser, kept for the whole session)
+    leaves its event loop marked as running in the main thread between calls. A later test
+    on the same worker whose code starts a loop of its own (``asyncio.run``: the scanner,
+    the test fleet) would be refused with "cannot be called from a running event loop".
+    Outside the e2e tests that loop is hidden, and put back afterwards for the browser."""
+    loop = asyncio._get_running_loop()
+    if loop is None or item.get_closest_marker("e2e"):
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _outside_playwrights_loop(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _outside_playwrights_loop(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    if nextitem is None:  # the session's fixtures, the browser among them, end here: leave its loop be
+        return (yield)
+    with _outside_playwrights_loop(item):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)

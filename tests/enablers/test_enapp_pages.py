@@ -76,6 +76,8 @@ def test_country_page_section_compares_with_region_and_world(client, measured):
 
 def test_api_scans_adoption_country_domain(client, measured):
     assert client.get("/api/v1/pulse/enablers/scans").json()[0]["identifier"] == "scan-pages"
+    assert len(client.get("/api/v1/pulse/enablers/scans", {"limit": 1}).json()) == 1
+    assert client.get("/api/v1/pulse/enablers/scans", {"limit": 0}).status_code == 422
     trend = client.get("/api/v1/pulse/enablers/adoption", {"technology": "ipv6"}).json()
     assert trend["ours"][0]["percent"] == 33.3 and trend["ours"][0]["provenance"] == "isoc measurement, scan scan-pages, 3 domains"
     fr = client.get("/api/v1/pulse/enablers/countries/FR").json()

@@ -58,6 +58,10 @@ def test_demo_figures_are_labelled(client):
     assert "Demo data." in client.get(f"/pulse/incidents/report/{year}/").content.decode()
     body = client.get("/api/v1/pulse/incidents/").json()
     assert body["source"]["is_demo"] is True and sum(y["incidents"] for y in body["years"]) == 30
+    last = body["years"][-1]["year"]
+    recent = client.get("/api/v1/pulse/incidents/", {"since": last}).json()["years"]
+    assert recent == [body["years"][-1]]
+    assert client.get("/api/v1/pulse/incidents/", {"since": 1800}).status_code == 422
 
 
 def test_api_years_trends_and_incident(client, one):

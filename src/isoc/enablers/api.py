@@ -115,9 +115,9 @@ def _figure(f: AdoptionFigure) -> dict:
 
 
 @router.get("scans", response=list[ScanOut], url_name="enablers_scans", summary="Recorded scans, newest first")
-def scans(request):
+def scans(request, limit: int = Query(100, ge=1, le=500, description="How many scans, newest first (at most 500)")):
     return [{"identifier": s.identifier, "resolver": s.resolver, "started_at": s.started_at, "finished_at": s.finished_at,
-             "domains": s.domains, "is_demo": s.is_demo, "dataset": s.dataset.slug} for s in queries.scans()[:500]]
+             "domains": s.domains, "is_demo": s.is_demo, "dataset": s.dataset.slug} for s in queries.scans()[:limit]]
 
 
 def _known_country(code: str) -> str:

@@ -4,7 +4,7 @@ incident. The figures are the report's own (``services.year_figures``)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja import Path as PathParam
 
 from isoc.incidents import services, trends
@@ -106,11 +106,12 @@ PREVENTABLE_DEFINITION = ("Our definition: an incident is preventable when at le
 
 
 @router.get("/", response=YearsOut, url_name="incident_years")
-def years(request):
+def years(request, since: int | None = Query(None, ge=1950, le=2050, description="Only incident years from this one on")):
     """Incidents per incident year, and the source they come from (the VCDB, or demo data
     while nothing is imported)."""
     counts = trends.counts_by_year(services.all_incidents())
-    return {"years": [{"year": y, "incidents": n} for y, n in counts.items()], "source": source_of(_shown_dataset())}
+    shown = [{"year": y, "incidents": n} for y, n in counts.items() if since is None or y >= since]
+    return {"years": shown, "source": source_of(_shown_dataset())}
 
 
 @router.get("/trends/{year}", response=TrendsOut, url_name="incident_trends")
