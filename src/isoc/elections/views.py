@@ -8,6 +8,7 @@ who may not), a success redirects with a message."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -72,6 +73,20 @@ def _refused(form, exc: RuleViolation) -> int:
     return 409
 
 
+def _through_service(request, form, act: Callable[[dict], HttpResponse]) -> HttpResponse | int:
+    """A form posted to a service: ``act(cleaned_data)`` calls the service and returns where
+    to go on success. Otherwise the page's status: 200 (not posted), 400 (invalid input) or
+    409 (the service refused; its reason is shown on the form)."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    try:
+        return act(form.cleaned_data)
+    except RuleViolation as exc:
+        return _refused(form, exc)
+
+
 @login_required
 def stand(request, slug: str):
     """Stand as a candidate: anyone signed in, membership not required."""
@@ -79,22 +94,18 @@ def stand(request, slug: str):
     user = request.user
     form = forms.NominationForm(request.POST if request.method == "POST" else None, election=e,
                                 initial={"name": f"{user.first_name} {user.last_name}".strip(), "email": user.email})
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        else:
-            data = form.cleaned_data
-            try:
-                nomination = es.nominate(data["contest"], name=data["name"], email=data["email"],
-                                         statement=data["statement"], person=user)
-            except RuleViolation as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("Your nomination for the %(electorate)s seats is recorded. The slate is "
-                                            "published after nominations close.")
-                                 % {"electorate": nomination.contest.electorate.name})
-                return redirect(e.get_absolute_url())
+
+    def act(data: dict) -> HttpResponse:
+        nomination = es.nominate(data["contest"], name=data["name"], email=data["email"],
+                                 statement=data["statement"], person=user)
+        messages.success(request, _("Your nomination for the %(electorate)s seats is recorded. The slate is "
+                                    "published after nominations close.")
+                         % {"electorate": nomination.contest.electorate.name})
+        return redirect(e.get_absolute_url())
+
+    status = _through_service(request, form, act)
+    if not isinstance(status, int):
+        return status
     return render(request, "elections/stand.html", {"election": e, "form": form, "open": es.nominations_open(e)},
                   status=status)
 
@@ -133,19 +144,16 @@ def ask(request, slug: str, pk: int):
     e = _election(slug)
     nomination = _nominee(e, pk)
     form = forms.QuestionForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        else:
-            try:
-                es.ask_question(nomination, request.user, form.cleaned_data["question"])
-            except RuleViolation as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("Your question to %(name)s is published; the answer will appear under "
-                                            "it.") % {"name": nomination.name})
-                return redirect(f"{e.get_absolute_url()}#candidate-{nomination.pk}")
+
+    def act(data: dict) -> HttpResponse:
+        es.ask_question(nomination, request.user, data["question"])
+        messages.success(request, _("Your question to %(name)s is published; the answer will appear under "
+                                    "it.") % {"name": nomination.name})
+        return redirect(f"{e.get_absolute_url()}#candidate-{nomination.pk}")
+
+    status = _through_service(request, form, act)
+    if not isinstance(status, int):
+        return status
     return render(request, "elections/ask.html", {
         "election": e, "nomination": nomination, "questions": nomination.questions.all(), "form": form,
         "open": es.forum_open(e) and nomination.status == em.Nomination.Status.CANDIDATE,
@@ -160,18 +168,15 @@ def answer(request, slug: str, pk: int):
                              nomination__contest__election=e)
     mine = post.nomination.person_id == request.user.pk
     form = forms.AnswerForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        else:
-            try:
-                es.answer_question(post, request.user, form.cleaned_data["answer"])
-            except RuleViolation as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("Your answer is published."))
-                return redirect(f"{e.get_absolute_url()}#candidate-{post.nomination_id}")
+
+    def act(data: dict) -> HttpResponse:
+        es.answer_question(post, request.user, data["answer"])
+        messages.success(request, _("Your answer is published."))
+        return redirect(f"{e.get_absolute_url()}#candidate-{post.nomination_id}")
+
+    status = _through_service(request, form, act)
+    if not isinstance(status, int):
+        return status
     if not mine:
         status = 403  # whatever else is wrong, this is the refusal that matters
     return render(request, "elections/answer.html", {
@@ -184,19 +189,16 @@ def challenge(request, slug: str):
     """Challenge a certified result during the challenge period."""
     e = _election(slug)
     form = forms.ChallengeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        else:
-            try:
-                es.file_challenge(e, request.user, form.cleaned_data["grounds"])
-            except RuleViolation as exc:
-                status = _refused(form, exc)
-            else:
-                messages.success(request, _("Your challenge is filed. Trustees are not seated until staff decide "
-                                            "it; the decision and its reasons are published here."))
-                return redirect(f"{e.get_absolute_url()}#challenges")
+
+    def act(data: dict) -> HttpResponse:
+        es.file_challenge(e, request.user, data["grounds"])
+        messages.success(request, _("Your challenge is filed. Trustees are not seated until staff decide "
+                                    "it; the decision and its reasons are published here."))
+        return redirect(f"{e.get_absolute_url()}#challenges")
+
+    status = _through_service(request, form, act)
+    if not isinstance(status, int):
+        return status
     return render(request, "elections/challenge.html", {
         "election": e, "form": form, "open": es.challenges_open(e), "challenges": list(queries.challenges(e)),
     }, status=status)
