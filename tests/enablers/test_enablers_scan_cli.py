@@ -4,7 +4,6 @@ app offers ``record_scan``."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
 import pyarrow.parquet as pq
@@ -98,9 +97,23 @@ def test_resolver_forms():
     assert parse_resolver("fd00::1") == Resolver("fd00::1", 53)
 
 
-def test_without_the_enablers_app_the_parquet_is_the_result(tmp_path):
-    from isoc.enablers.cli import _record
+@pytest.mark.django_db
+def test_the_scan_files_are_recorded_in_the_database(tmp_path):
+    """What ``isoc enablers scan`` does with each file it wrote: the scan and its domains
+    are stored, and recording the same file again changes nothing."""
+    from datetime import UTC, datetime
 
-    if importlib.util.find_spec("isoc.enablers.services") is not None:
-        pytest.skip("isoc.enablers.services exists: the database hand-over is tested by the enablers app")
-    assert _record([tmp_path / "x.parquet"]) is False
+    import pyarrow.parquet as pq
+
+    from isoc.enablers.cli import _record
+    from isoc.enablers.models import DomainSummary, Scan
+    from isoc.enablers.results import DomainResult, to_table
+
+    path = tmp_path / "scan-cli-00000.parquet"
+    rows = [DomainResult(domain=d, scanned_at=datetime(2026, 12, 1, tzinfo=UTC), resolver="192.0.2.53:53",
+                         scan="scan-cli", a=["192.0.2.1"], https_ok=True) for d in ("a.example.fr", "b.example")]
+    pq.write_table(to_table(rows), path)
+    _record([path])
+    _record([path])
+    assert list(Scan.objects.values_list("identifier", flat=True)) == ["scan-cli"]
+    assert sorted(DomainSummary.objects.values_list("domain", flat=True)) == ["a.example.fr", "b.example"]

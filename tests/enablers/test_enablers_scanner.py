@@ -110,7 +110,7 @@ def test_an_interrupted_scan_resumes_without_measuring_twice(tmp_path):
         asyncio.run(interrupted())
     first = measured_domains(tmp_path)
     assert 25 <= len(first) < 60  # every domain finished before the interruption is kept
-    assert not list(tmp_path.glob("*.partial"))
+    assert not list(tmp_path.glob("*partial*"))
 
     measured.clear()
     summary = _scan(domains, tmp_path, _config(concurrency=4), probes=probes)
@@ -253,3 +253,15 @@ def test_a_scan_runs_where_an_event_loop_already_runs(tmp_path):
     rows = pq.read_table(summary.files[0]).to_pylist()
     assert sorted(r["domain"] for r in rows) == ["a.example", "b.example"]
     assert {tuple(r["a"]) for r in rows} == {("192.0.2.1",)}
+
+
+def test_a_file_half_written_by_a_killed_run_is_removed_when_the_scan_resumes(tmp_path):
+    (tmp_path / ".scan-00000.parquet.partial").write_bytes(b"")  # killed while writing
+
+    async def probes(domain, result, config):
+        result.a = ["192.0.2.1"]
+
+    summary = _scan(["a.example"], tmp_path, _config(), scan="scan", probes=probes)
+    assert summary.measured == 1
+    assert not list(tmp_path.glob("*partial*"))
+    assert pq.read_table(tmp_path).column("domain").to_pylist() == ["a.example"]

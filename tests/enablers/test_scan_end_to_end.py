@@ -220,6 +220,7 @@ def test_a_killed_scan_resumes_without_measuring_any_domain_twice_or_losing_one(
 
     summary = scan(domains, out, config, scan="second")
     assert (summary.skipped, summary.measured) == (len(first), len(domains) - len(first))
+    assert not list(out.glob("*partial*")), "a file half-written by the killed run is left behind"
     table = pq.read_table(out, columns=["domain", "scan"])
     measured = table.column("domain").to_pylist()
     assert sorted(measured) == sorted(domains)  # every domain once: none twice, none lost

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -54,22 +53,16 @@ def parse_resolver(text: str):
     return Resolver(host, port)
 
 
-def _record(files: list[Path]) -> bool:
-    """Store the scan's files with ``isoc.enablers.services.record_scan`` when the enablers
-    app provides it; False when it does not (the Parquet files are the result)."""
-    if importlib.util.find_spec("isoc.enablers.services") is None:
-        return False
+def _record(files: list[Path]) -> None:
+    """Store the scan's files in the database (``services.record_scan``: the scan, its
+    per-domain summaries and adoption figures)."""
     from isoc.site.cli import setup_django
 
     setup_django()
     from isoc.enablers import services
 
-    record_scan = getattr(services, "record_scan", None)
-    if record_scan is None:
-        return False
     for path in files:
-        record_scan(path)
-    return True
+        services.record_scan(path)
 
 
 @app.command()
@@ -123,10 +116,10 @@ def scan(
     report.add_row("unresolved (NXDOMAIN, SERVFAIL, timeout)", f"{summary.unresolved:,}")
     Console().print(report)
     typer.echo(f"{summary.measured:,} domains in {summary.seconds:.1f}s ({summary.rate:.1f}/s)")
-    if summary.files and _record(summary.files):
+    typer.echo(f"results: {out}/ (Parquet, scan {summary.scan})")
+    if summary.files:
+        _record(summary.files)
         typer.echo(f"stored scan {summary.scan} ({len(summary.files)} file(s) in {out})")
-    else:
-        typer.echo(f"results: {out}/ (Parquet, scan {summary.scan})")
 
 
 def _error(message: str, code: int = 2) -> typer.Exit:

@@ -145,7 +145,9 @@ class _Writer:
         batch, self.pending = self.pending, []
         number = len(list(self.out_dir.glob(f"{self.scan}-*.parquet")))
         path = self.out_dir / f"{self.scan}-{number:05d}.parquet"
-        partial = path.with_suffix(".parquet.partial")
+        # Hidden while written ("." prefix): readers of the folder as a dataset (pyarrow,
+        # DuckDB) skip it, so a scan killed mid-write leaves nothing they would choke on.
+        partial = path.with_name(f".{path.name}.partial")
         pq.write_table(to_table(batch), partial, compression="zstd")
         os.replace(partial, path)
         self.files.append(path)
@@ -165,6 +167,8 @@ async def scan_domains(domains: Iterable[str], out_dir: Path, config: ScanConfig
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ScanSummary(scan=scan or new_scan_id(), out_dir=out_dir)
     started = time.monotonic()
+    for stale in out_dir.glob(".*.parquet.partial"):  # left by a run killed while writing
+        stale.unlink(missing_ok=True)
     done_before = measured_domains(out_dir)
     todo = [d for d in dict.fromkeys(domains) if d not in done_before]
     summary.skipped = sum(1 for d in dict.fromkeys(domains) if d in done_before)
