@@ -117,3 +117,19 @@ def test_the_scan_files_are_recorded_in_the_database(tmp_path):
     _record([path])
     assert list(Scan.objects.values_list("identifier", flat=True)) == ["scan-cli"]
     assert sorted(DomainSummary.objects.values_list("domain", flat=True)) == ["a.example.fr", "b.example"]
+
+
+@pytest.mark.django_db
+def test_a_scan_file_the_database_refuses_is_said_and_kept(tmp_path, capsys):
+    import typer
+
+    from isoc.enablers.cli import _record
+    from isoc.enablers.models import Scan
+
+    path = tmp_path / "scan-bad-00000.parquet"
+    path.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(typer.Exit) as exited:
+        _record([path])
+    assert exited.value.exit_code == 1
+    assert str(path) in capsys.readouterr().err.replace("\n", "")
+    assert path.exists() and not Scan.objects.exists()

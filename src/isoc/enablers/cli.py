@@ -55,14 +55,19 @@ def parse_resolver(text: str):
 
 def _record(files: list[Path]) -> None:
     """Store the scan's files in the database (``services.record_scan``: the scan, its
-    per-domain summaries and adoption figures)."""
+    per-domain summaries and adoption figures), with one hosting lookup for them all. A
+    file refused is said (exit status 1); the Parquet files stay the full result."""
     from isoc.site.cli import setup_django
 
     setup_django()
     from isoc.enablers import services
 
+    hosting = services.hosting_map()
     for path in files:
-        services.record_scan(path)
+        try:
+            services.record_scan(path, hosting=hosting)
+        except services.ScanError as exc:
+            raise _error(f"{exc} (the results are in {path}; `isoc enablers record` stores them later)", 1) from exc
 
 
 @app.command()
