@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -49,9 +50,14 @@ def context(year: int) -> dict:
     }
 
 
+def _page_style() -> str:
+    """The incident pages' stylesheet, inlined so the document stands alone."""
+    return Path(finders.find("incidents/incidents.css")).read_text(encoding="utf-8")
+
+
 def render_html(year: int) -> str:
     """The report as one self-contained HTML document (styles inline, charts as SVG)."""
-    return render_to_string("incidents/report_document.html", context(year))
+    return render_to_string("incidents/report_document.html", {**context(year), "page_style": _page_style()})
 
 
 def render_pdf(year: int, html: str | None = None) -> bytes:
