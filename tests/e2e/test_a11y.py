@@ -15,18 +15,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from crawl import (
-    ROLES,
-    Visit,
-    axe_violations,
-    describe,
-    page_problems,
-    paths_for,
-    routes,
-    uncovered,
-)
+from crawl import ROLES, Visit, routes, uncovered
 from e2e_ui import submit_login
 from playwright.sync_api import expect
+from site_crawl import CRAWL_TIMEOUT, check_page, crawl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("served_site")]
 
@@ -37,16 +29,6 @@ def server_validation_only(page) -> None:
     page.evaluate("document.querySelectorAll('form').forEach(f => { f.noValidate = true; })")
 
 
-def check_page(visit: Visit, label: str) -> list[str]:
-    """Everything wrong with the page as it is now, as lines naming it."""
-    failures = []
-    violations = axe_violations(visit.page)
-    if violations:
-        failures.append(describe(label, violations))
-    failures += [f"{label}: {problem}" for problem in page_problems(visit.page)]
-    return failures
-
-
 def test_the_crawl_knows_every_url_pattern():
     missing = uncovered(routes())
     assert not missing, (
@@ -54,25 +36,13 @@ def test_the_crawl_knows_every_url_pattern():
     )
 
 
+@pytest.mark.timeout(CRAWL_TIMEOUT)
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_meets_wcag_22_aa(role, browser, served_site):
-    paths = paths_for(role, served_site.facts, routes())
-    visit = Visit(browser, served_site, axe=True)
-    failures: list[str] = []
-    checked: set[str] = set()
-    try:
-        visit.sign_in(role)
-        for path in paths:
-            response = visit.page.goto(path)
-            assert response is not None and response.status < 500, f"{path} answered {response and response.status}"
-            landed = visit.path().split("?")[0]
-            if landed in checked:
-                continue  # e.g. a sign-in-only page sent a visitor to the sign-in page, checked already
-            checked.add(landed)
-            where = f"[{role}] {path}" + (f" (shown at {visit.path()})" if visit.path() != path else "")
-            failures += check_page(visit, where)
-    finally:
-        visit.close()
+    """Every page the role can reach, checked where it landed (the crawl shared with the
+    page-weight test: tests/e2e/site_crawl.py)."""
+    found = crawl(role, browser, served_site)
+    checked, failures = found.checked, found.a11y_failures
     assert len(checked) >= {"visitor": 15, "member": 20, "staff": 80}[role], f"only {len(checked)} pages checked: {checked}"
     assert not failures, f"{len(failures)} page(s) fail WCAG 2.2 AA for a {role}:\n" + "\n".join(failures)
 
