@@ -234,7 +234,7 @@ RULES: list[Rule] = [
     Rule(r"learning/author/<int:pk>/lessons/<int:lesson>/",
          staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/lessons/{L['lesson']}/"])),
     Rule(r"learning/author/<int:pk>/preview/<slug:key>/",
-         staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/preview/{L['key']}/"])),
+         staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/preview/{L['preview_key']}/"])),
     Rule(r"learning/<str:language>/<slug:slug>/", lambda f, role: [f"{f['learning']['course']}"]
          + (["/learning/en/no-such-course/"] if role == "visitor" else [])),
     Rule(r"learning/<str:language>/<slug:slug>/(enrol|withdraw)/", not_a_page="POST-only: enrol, withdraw"),

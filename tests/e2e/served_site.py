@@ -275,7 +275,7 @@ def _learning_rows(member, staff) -> dict:
     certificate = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
     return {"course": course.get_absolute_url(), "key": spec.lessons()[0].key, "quiz": key,
             "grade": waiting.pk, "certificate": certificate.code if certificate else "NONE",
-            "pk": crawl.pk, "module": module.pk, "lesson": lesson.pk}
+            "pk": crawl.pk, "module": module.pk, "lesson": lesson.pk, "preview_key": lesson.key}
 
 
 def _pulse_rows() -> dict:
