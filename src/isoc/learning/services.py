@@ -130,7 +130,7 @@ def draft_spec(course: Course) -> folder.CourseSpec:
         completion={"lessons": course.require_all_lessons, "quizzes": course.require_quizzes})
 
 
-_spec_cache: dict[int, folder.CourseSpec] = {}
+_spec_cache: dict[tuple, folder.CourseSpec] = {}
 
 
 def published_spec(course: Course) -> folder.CourseSpec | None:
@@ -138,9 +138,14 @@ def published_spec(course: Course) -> folder.CourseSpec | None:
     version = course.current_version()
     if version is None:
         return None
-    if version.pk not in _spec_cache:  # a version never changes once published
-        _spec_cache[version.pk] = folder.from_json(version.content)
-    return _spec_cache[version.pk]
+    # A version never changes once published. The key is more than the primary key: a
+    # rolled-back transaction can hand the same id to another version later.
+    key = (version.pk, version.course_id, version.number, version.published_at)
+    if key not in _spec_cache:
+        if len(_spec_cache) > 500:
+            _spec_cache.clear()
+        _spec_cache[key] = folder.from_json(version.content)
+    return _spec_cache[key]
 
 
 def _write_draft(course: Course, spec: folder.CourseSpec) -> None:

@@ -19,7 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from isoc.learning import folder, forms, queries, quiz, services
-from isoc.learning.models import Certificate, Cohort, Course, CourseFile, Enrolment, Lesson, Module, QuizAttempt
+from isoc.learning.models import (
+    Certificate,
+    Cohort,
+    Course,
+    CourseFile,
+    Enrolment,
+    Lesson,
+    Module,
+    QuizAttempt,
+)
 from isoc.learning.render import lesson_html
 
 
