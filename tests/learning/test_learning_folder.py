@@ -100,3 +100,17 @@ def test_cli_import_export_and_report(smoke_folder, tmp_path, monkeypatch):
     _edit(smoke_folder / "course.yaml", lambda d: d.pop("topic"))
     result = runner.invoke(app, ["learning", "import", str(smoke_folder)])
     assert result.exit_code == 1 and "course.yaml: topic" in result.output
+
+
+def test_lesson_images_get_their_size_and_load_lazily():
+    import struct
+
+    from isoc.learning.render import image_size, lesson_html
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + struct.pack(">II", 640, 480) + b"\x08\x02\x00\x00\x00"
+    assert image_size("images/a.png", png) == (640, 480)
+    assert image_size("images/b.svg", b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 30"></svg>') == (120, 30)
+    assert image_size("images/c.svg", b"not an svg") is None
+    html = lesson_html("![A map](images/a.png) <img src=x onerror=alert(1)>", "/f/", {"images/a.png": (640, 480)})
+    assert '<img src="/f/images/a.png" width="640" height="480" loading="lazy" alt="A map">' in html
+    assert "onerror" not in html

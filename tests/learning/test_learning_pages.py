@@ -40,7 +40,8 @@ def test_a_learner_enrols_reads_passes_the_quiz_and_gets_a_certificate(course, l
     for key in ("01-packets", "02-addresses", "03-routers"):
         page = c.get(f"{BASE}lessons/{key}/")
         assert page.status_code == 200
-    assert 'src="/learning/en/how-packets-travel/files/images/packets.svg"' in c.get(BASE + "lessons/01-packets/").content.decode()
+    assert ('<img src="/learning/en/how-packets-travel/files/images/packets.svg" width="300" height="60" loading="lazy"'
+            in c.get(BASE + "lessons/01-packets/").content.decode())
     assert c.get(BASE + "files/images/packets.svg").status_code == 200
     assert c.get(BASE + "files/resources/address-sizes.txt")["Content-Disposition"].startswith("attachment")
     c.post(BASE + "quizzes/routers-and-networks/start/")

@@ -97,6 +97,23 @@ def _store_file(course: Course, name: str, content: bytes) -> CourseFile:
     return f
 
 
+_sizes: dict[str, tuple[int, int] | None] = {}
+
+
+def image_sizes(course: Course) -> dict[str, tuple[int, int]]:
+    """The course's images' width and height by name (read once per file content)."""
+    from isoc.learning.render import image_size
+
+    out = {}
+    for f in course.files.filter(kind=CourseFile.Kind.IMAGE):
+        if f.sha256 not in _sizes:
+            path = file_path(f)
+            _sizes[f.sha256] = image_size(f.name, path.read_bytes()) if path.exists() else None
+        if _sizes[f.sha256]:
+            out[f.name] = _sizes[f.sha256]
+    return out
+
+
 # --- the draft and published versions --------------------------------------------------
 
 
