@@ -119,6 +119,9 @@ def generate(*, seed: int = 2026, reset: bool = False, count: int = ENROLMENTS, 
         for cohort in (past, running):
             cohort.facilitators.add(people[(i * 2 + (cohort is running)) % len(people)])
         cohorts[course.pk] = [past, running]
+    # Members-only courses take demo people whose individual membership is active now.
+    members = ({p.pk for p in people if services.is_active_member(p, now)}
+               if any(c.enrolment == Course.Enrolment.MEMBERS for c in courses) else set())
     key = settings.SECRET_KEY.encode()
     enrolments, changes, views, attempts, certs = [], [], [], [], []
     pairs = set()
@@ -126,7 +129,8 @@ def generate(*, seed: int = 2026, reset: bool = False, count: int = ENROLMENTS, 
     while len(enrolments) < count and tries < count * 5:
         tries += 1
         person, course = rng.choice(people), rng.choice(courses)
-        if (person.pk, course.pk) in pairs:
+        if (person.pk, course.pk) in pairs or (course.enrolment == Course.Enrolment.MEMBERS
+                                                and person.pk not in members):
             continue
         pairs.add((person.pk, course.pk))
         spec = services.published_spec(course)
@@ -177,7 +181,7 @@ def generate(*, seed: int = 2026, reset: bool = False, count: int = ENROLMENTS, 
     # Active learners whose demo attempts happened to pass everything: complete them as
     # the services would (so no active enrolment silently meets the completion rule).
     for e in Enrolment.objects.filter(is_demo=True, status="active"):
-        services.check_completion(e, at=now)
+        services.check_completion(e, at=min(now, e.enrolled_at + timedelta(days=2)))
     return {"courses": len(courses), "cohorts": 2 * len(courses),
             "enrolments": Enrolment.objects.filter(is_demo=True).count(),
             "certificates": Certificate.objects.filter(enrolment__is_demo=True).count()}
