@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 TOPICS = ("internet-history", "internet-governance", "network-operations", "online-security",
           "community-networks", "internet-measurement")
 LEVELS = ("beginner", "intermediate", "advanced")
@@ -114,6 +112,8 @@ def slugify(text: str) -> str:
 
 
 def _yaml(root: Path, name: str) -> Any:
+    import yaml  # imported here: the site runs without PyYAML until a folder is read or written
+
     path = _inside(root, name, "course.yaml" if name != "course.yaml" else "", "file")
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -324,20 +324,19 @@ def check_question(q: Any, file: str, where: str) -> dict:
 # --- writing ------------------------------------------------------------------------------
 
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
 def _str(dumper, value: str):
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _str)
-
-
 def _dump(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """Multi-line text (lesson-like prompts) as YAML block scalars, readable in git."""
+
+    Dumper.add_representer(str, _str)
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def write_folder(course: CourseSpec, files: dict[str, bytes], path: str | Path) -> Path:
