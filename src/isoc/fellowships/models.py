@@ -17,6 +17,14 @@ from isoc.members.countries import COUNTRY_CHOICES
 from isoc.site import l10n
 
 
+# The Internet Society's regions (isoc.pulse.regions), as the selection page names them.
+REGION_LABELS = {
+    "africa": _("Africa"), "asia-pacific": _("Asia-Pacific"), "europe": _("Europe"),
+    "latin-america-caribbean": _("Latin America & Caribbean"), "middle-east": _("Middle East"),
+    "north-america": _("North America"), "unknown": pgettext_lazy("region", "Unknown"),
+}
+
+
 class Programme(models.Model):
     """A fellowship programme (Next Generation Leaders, IGF Ambassadors…)."""
 
@@ -209,6 +217,10 @@ class Application(models.Model):
 
         return (isoc_region(self.country) or "") if self.country else ""
 
+    @property
+    def region_label(self) -> str:
+        return str(REGION_LABELS.get(self.region, self.region))
+
     def current_decision(self) -> Decision | None:
         return self.decisions.order_by("-decided_at", "-id").first()
 
@@ -226,6 +238,18 @@ class ApplicationChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @staticmethod
+    def _label(state: str) -> str:
+        return Application.State(state).label if state in Application.State.values else state
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_state) if self.from_state else "—"
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_state)
 
 
 def _document_path(instance: Document, filename: str) -> str:

@@ -508,6 +508,13 @@ class TargetLine:
     def met(self) -> bool:
         return self.selected >= self.target
 
+    @property
+    def label(self) -> str:
+        from isoc.fellowships.models import REGION_LABELS
+
+        labels = REGION_LABELS if self.dimension == "region" else dict(Application.Gender.choices)
+        return str(labels.get(self.key, self.key))
+
 
 @dataclass
 class Selection:
