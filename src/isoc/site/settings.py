@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "isoc.elections.apps.ElectionsConfig",
     "isoc.incidents",
     "isoc.trust",
+    "isoc.learning",
     "isoc.fellowships.apps.FellowshipsConfig",
 ]
 
