@@ -111,3 +111,15 @@ def submitted(draft, applicant):
     from isoc.fellowships import services as fs
 
     return fs.submit(draft, actor=applicant)
+
+
+@pytest.fixture
+def course(db, tmp_path, staff):
+    """The learning platform's small course, imported and published through its services."""
+    import shutil
+
+    from isoc.learning import services as learning
+    from tests.learning.conftest import SMOKE
+
+    shutil.copytree(SMOKE, tmp_path / "course")
+    return learning.import_course(tmp_path / "course", publish_it=True, actor=staff)

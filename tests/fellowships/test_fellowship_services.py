@@ -133,14 +133,20 @@ def test_age_and_country_rules_refuse_with_reasons(call, programme, applicant):
     assert Application.objects.get(pk=app.pk).state == "draft"
 
 
-def test_prerequisite_course_must_be_completed(call, programme, applicant, monkeypatch):
-    from isoc.fellowships import learning_link
+def test_prerequisite_course_must_be_completed(call, programme, applicant, course):
+    from isoc.learning import services as learning
+    from tests.learning.conftest import complete_course
 
-    track = programme.tracks.create(slug="pre", name="Pre", prerequisite_course="internet-governance")
+    track = programme.tracks.create(slug="pre", name="Pre", prerequisite_course=course)
     app = _apply(call, track, applicant)
-    with pytest.raises(fs.Ineligible, match="Complete the course"):
+    with pytest.raises(fs.Ineligible) as exc:
         fs.submit(app, actor=applicant)
-    monkeypatch.setattr(learning_link, "has_completed", lambda person, slug: slug == "internet-governance")
+    assert exc.value.reasons == [f"Complete the course “{course.title}” on the learning platform before you submit."]
+    enrolment = learning.enrol(applicant, course)
+    with pytest.raises(fs.Ineligible, match="Complete the course"):  # enrolled is not enough
+        fs.submit(app, actor=applicant)
+    complete_course(enrolment)
+    assert learning.has_completed(applicant, course)
     assert fs.submit(app, actor=applicant).state == "submitted"
 
 
@@ -436,6 +442,27 @@ def test_no_travel_for_a_programme_that_does_not_travel(fellow):
     with pytest.raises(fs.RuleViolation, match="no travel"):
         fs.confirm_travel(fellow, person=fellow.applicant, arrival=date(2026, 1, 1), departure=date(2026, 1, 2),
                           passport_country="KE", visa_needed=False)
+
+
+def test_onboarding_enrols_the_fellow_in_the_programmes_course(fellow, call, course):
+    from isoc.learning import services as learning
+
+    call.programme.onboarding_course = course
+    call.programme.save()
+    onboarding = fs.onboard(fellow, actor=fellow.applicant)
+    assert onboarding.enrolled_course == course and onboarding.enrolment_note == ""
+    assert learning.enrolment_of(fellow.applicant, course).status == "active"
+
+
+def test_an_enrolment_refused_by_the_learning_platform_does_not_undo_the_acceptance(fellow, call, course):
+    course.enrolment = course.Enrolment.MEMBERS  # the fellow is not an Internet Society member
+    course.save()
+    call.programme.onboarding_course = course
+    call.programme.save()
+    onboarding = fs.onboard(fellow, actor=fellow.applicant)
+    fellow.refresh_from_db()
+    assert fellow.state == "onboarded" and onboarding.enrolled_course is None
+    assert "members" in onboarding.enrolment_note
 
 
 def test_the_alumni_directory_lists_only_those_who_opt_in(fellow, reviewed, call, staff):

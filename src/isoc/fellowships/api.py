@@ -22,7 +22,7 @@ class TrackOut(Schema):
     min_age: int | None
     max_age: int | None
     countries: list[str]
-    prerequisite_course: str
+    prerequisite_course: str | None
     endorsement_required: bool
 
 
@@ -80,7 +80,7 @@ class CallFilters(Schema):
 
 def _track(t: Track) -> dict:
     return {"slug": t.slug, "name": t.name, "description": t.description, "min_age": t.min_age, "max_age": t.max_age,
-            "countries": list(t.countries or []), "prerequisite_course": t.prerequisite_course,
+            "countries": list(t.countries or []), "prerequisite_course": t.prerequisite_course.slug if t.prerequisite_course_id else None,
             "endorsement_required": t.endorsement_required}
 
 
@@ -98,7 +98,7 @@ def _call(c: Call) -> dict:
 @router.get("programmes", response=list[ProgrammeOut], summary="Fellowship programmes with their tracks")
 @paginate(Page)
 def programmes(request):
-    return LazyRows(Programme.objects.prefetch_related("tracks"), lambda page: [_programme(p) for p in page])
+    return LazyRows(Programme.objects.prefetch_related("tracks__prerequisite_course"), lambda page: [_programme(p) for p in page])
 
 
 @router.get("programmes/{slug}", response=ProgrammeOut, summary="One programme with its tracks")

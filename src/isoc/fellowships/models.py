@@ -31,9 +31,10 @@ class Programme(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
-    # The course every accepted fellow is enrolled in at onboarding (a learning course slug).
-    onboarding_course = models.CharField(_("onboarding course"), max_length=120, blank=True,
-                                         help_text=_("Slug of the learning course fellows are enrolled in."))
+    # Fellows are enrolled in this course (in their language's version when there is one).
+    onboarding_course = models.ForeignKey("learning.Course", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", verbose_name=_("onboarding course"),
+                                          help_text=_("The learning course accepted fellows are enrolled in."))
     asks_travel = models.BooleanField(_("fellows travel"), default=False,
                                       help_text=_("Accepted fellows confirm travel details (e.g. to attend the IGF)."))
     order = models.PositiveSmallIntegerField(default=0)
@@ -62,8 +63,10 @@ class Track(models.Model):
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     countries = models.JSONField(_("eligible countries"), default=list, blank=True,
                                  help_text=_("ISO alpha-2 codes; empty: every country."))
-    prerequisite_course = models.CharField(_("prerequisite course"), max_length=120, blank=True,
-                                           help_text=_("Slug of a learning course applicants must have completed."))
+    # Completing any language version of it counts (isoc.learning.services.has_completed).
+    prerequisite_course = models.ForeignKey("learning.Course", null=True, blank=True, on_delete=models.PROTECT,
+                                            related_name="+", verbose_name=_("prerequisite course"),
+                                            help_text=_("A learning course applicants must have completed."))
     endorsement_required = models.BooleanField(_("chapter endorsement required"), default=False)
 
     class Meta:
@@ -346,7 +349,9 @@ class Onboarding(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="onboarding")
     started_at = models.DateTimeField(default=timezone.now)
-    enrolled_course = models.CharField(max_length=120, blank=True)
+    enrolled_course = models.ForeignKey("learning.Course", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    enrolment_note = models.CharField(max_length=300, blank=True)  # why no enrolment was made, if none was
     arrival_date = models.DateField(_("arrival"), null=True, blank=True)
     departure_date = models.DateField(_("departure"), null=True, blank=True)
     passport_country = models.CharField(_("passport country"), max_length=2, choices=COUNTRY_CHOICES, blank=True)

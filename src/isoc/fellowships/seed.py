@@ -1,5 +1,7 @@
 """The two programmes and their tracks, seeded by migration 0002 (not demo data: these
-are the Internet Society's own programmes; staff edit them in the admin)."""
+are the Internet Society's own programmes; staff edit them in the admin). Courses are
+not known when migrations run: staff (or ``isoc demo``) set each track's prerequisite
+course and each programme's onboarding course."""
 
 from __future__ import annotations
 
@@ -8,20 +10,20 @@ PROGRAMMES = [
         "slug": "next-generation-leaders", "name": "Next Generation Leaders", "order": 1,
         "summary": "Develops young professionals into Internet policy and technology leaders through online "
                    "courses, mentoring and participation in Internet governance.",
-        "onboarding_course": "internet-governance", "asks_travel": False,
+        "asks_travel": False,
         "tracks": [
-            {"slug": "youth", "name": "Youth", "min_age": 20, "max_age": 30, "prerequisite_course": "internet-history",
+            {"slug": "youth", "name": "Youth", "min_age": 20, "max_age": 30,
              "description": "For people aged 20 to 30 starting their path in Internet policy or technology."},
-            {"slug": "policy", "name": "Policy", "endorsement_required": True, "prerequisite_course": "internet-governance",
+            {"slug": "policy", "name": "Policy", "endorsement_required": True,
              "description": "For professionals in policy, endorsed by an Internet Society chapter."},
         ],
     },
     {
         "slug": "igf-ambassadors", "name": "IGF Ambassadors", "order": 2,
         "summary": "Funds people to attend the annual Internet Governance Forum and take part in its sessions.",
-        "onboarding_course": "internet-governance", "asks_travel": True,
+        "asks_travel": True,
         "tracks": [
-            {"slug": "youth", "name": "Youth", "min_age": 18, "max_age": 30, "prerequisite_course": "internet-governance",
+            {"slug": "youth", "name": "Youth", "min_age": 18, "max_age": 30,
              "description": "For people aged 18 to 30 who completed the Internet governance course."},
             {"slug": "policy", "name": "Policy", "endorsement_required": True,
              "description": "For policy practitioners endorsed by an Internet Society chapter."},

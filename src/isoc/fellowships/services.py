@@ -235,15 +235,14 @@ def eligibility_facts(application: Application, at: datetime | None = None) -> e
     track = application.track
     return eligibility.Facts(
         on=application.call.closes_at.date(), birth_date=application.birth_date, country=application.country,
-        completed_prerequisite=bool(track.prerequisite_course)
-        and learning_link.has_completed(application.applicant, track.prerequisite_course),
+        completed_prerequisite=learning_link.has_completed(application.applicant, track.prerequisite_course),
         endorsements=tuple(endorsing))
 
 
 def track_rules(track: Track) -> eligibility.TrackRules:
     return eligibility.TrackRules(
         min_age=track.min_age, max_age=track.max_age, countries=frozenset(c.upper() for c in track.countries or []),
-        prerequisite=learning_link.course_title(track.prerequisite_course) if track.prerequisite_course else None,
+        prerequisite=track.prerequisite_course.title if track.prerequisite_course_id else None,
         endorsement_required=track.endorsement_required)
 
 
@@ -609,10 +608,12 @@ def onboard(application: Application, *, actor: Person, at: datetime | None = No
         raise RuleViolation(_("Only an accepted fellow who has been told the decision is onboarded."),
                             code="not_accepted")
     programme = application.call.programme
-    enrolled = learning_link.enrol(application.applicant, programme.onboarding_course,
-                                   application.applicant.preferred_language or "en")
-    onboarding = Onboarding.objects.create(application=application, started_at=now,
-                                           enrolled_course=programme.onboarding_course if enrolled else "")
+    course, note = None, ""
+    if programme.onboarding_course_id:
+        course, note = learning_link.enrol(application.applicant, programme.onboarding_course,
+                                           application.applicant.preferred_language or "en")
+    onboarding = Onboarding.objects.create(application=application, started_at=now, enrolled_course=course,
+                                           enrolment_note=note[:300])
     AlumniProfile.objects.get_or_create(application=application, defaults={"listed": False, "changed_at": now})
     _move(application, State.ONBOARDED, actor, "onboarding started", now)
     return onboarding

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from isoc.fellowships import forms, learning_link, services
+from isoc.fellowships import forms, services
 from isoc.fellowships.models import Application, Call, Document, Programme
 from isoc.members.models import Person
 
@@ -214,8 +214,7 @@ def _application_page(request, application: Application, *, travel=None, status:
         "endorsements": application.endorsements.select_related("chapter"),
         "reasons": services.ineligibility(application) if application.state == State.DRAFT else [],
         "onboarding": onboarding, "travel": travel,
-        "course": learning_link.course_title(onboarding.enrolled_course) if onboarding and onboarding.enrolled_course
-        else "",
+        "course": onboarding.enrolled_course if onboarding else None,
         "alumni": getattr(application, "alumni", None),
         "withdrawable": application.state in services.WITHDRAWABLE,
         "endorse_url": request.build_absolute_uri(reverse("fellowships:endorse", args=[application.pk])),
