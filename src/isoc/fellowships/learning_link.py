@@ -12,14 +12,14 @@ def has_completed(person, course: Course | None) -> bool:
     return course is not None and learning.has_completed(person, course)
 
 
-def enrol(person, course: Course, language: str = "") -> tuple[Course | None, str]:
+def enrol(person, course: Course, language: str = "", is_demo: bool = False) -> tuple[Course | None, str]:
     """Enrol ``person`` in ``course`` — the version in their language when there is one.
     Returns the course enrolled in (already being enrolled counts), or None and why not:
     a refusal (unpublished, members only…) must not undo an acceptance."""
     version = Course.objects.filter(slug=course.slug, language=language, status=Course.Status.PUBLISHED).first()
     version = version or course
     try:
-        learning.enrol(person, version, actor=person)
+        learning.enrol(person, version, actor=person, is_demo=is_demo)
     except learning.LearningError as exc:
         if exc.code == "already_enrolled":
             return version, ""

@@ -326,9 +326,12 @@ def endorse(application: Application, chapter: cm.Chapter, *, officer: Person, s
 
 
 def _chapters_of(person: Person, at: datetime) -> set[int]:
+    """The chapters ``person`` belongs to or serves at ``at``. Global standing groups
+    (Youth, Accessibility) are left out: sharing one of thousands of members is no tie."""
     members = cm.ChapterMembership.objects.filter(Q(left_at__isnull=True) | Q(left_at__gt=at), person=person,
-                                                  joined_at__lte=at).values_list("chapter_id", flat=True)
-    return set(members) | set(chapters.officer_chapters(person, at).values_list("pk", flat=True))
+                                                  joined_at__lte=at, chapter__kind=cm.Chapter.Kind.CHAPTER)
+    officers = chapters.officer_chapters(person, at).filter(kind=cm.Chapter.Kind.CHAPTER)
+    return set(members.values_list("chapter_id", flat=True)) | set(officers.values_list("pk", flat=True))
 
 
 def conflicts(reviewer: Person, application: Application, at: datetime | None = None) -> list[str]:
@@ -569,9 +572,10 @@ def _send_decision_mail(decision_id: int) -> None:
 
 
 @transaction.atomic
-def notify(call: Call, *, actor: Person | None, at: datetime | None = None) -> list[Decision]:
+def notify(call: Call, *, actor: Person | None, at: datetime | None = None, send_mail: bool = True) -> list[Decision]:
     """Email every applicant whose latest decision they have not been told yet (accepted,
-    waitlisted or declined). Idempotent: nobody is told the same decision twice."""
+    waitlisted or declined). Idempotent: nobody is told the same decision twice.
+    ``send_mail=False`` records the notice without mail (demo data)."""
     if actor is not None:
         _require_staff(actor)
     now = at or timezone.now()
@@ -583,7 +587,8 @@ def notify(call: Call, *, actor: Person | None, at: datetime | None = None) -> l
         decision.notified_at = now
         decision.save(update_fields=["notified_at"])
         _log(application, application.state, application.state, actor, f"applicant told: {decision.outcome}", now)
-        transaction.on_commit(lambda pk=decision.pk: _send_decision_mail(pk))
+        if send_mail:
+            transaction.on_commit(lambda pk=decision.pk: _send_decision_mail(pk))
         told.append(decision)
     return told
 
@@ -611,7 +616,8 @@ def onboard(application: Application, *, actor: Person, at: datetime | None = No
     course, note = None, ""
     if programme.onboarding_course_id:
         course, note = learning_link.enrol(application.applicant, programme.onboarding_course,
-                                           application.applicant.preferred_language or "en")
+                                           application.applicant.preferred_language or "en",
+                                           is_demo=application.is_demo)
     onboarding = Onboarding.objects.create(application=application, started_at=now, enrolled_course=course,
                                            enrolment_note=note[:300])
     AlumniProfile.objects.get_or_create(application=application, defaults={"listed": False, "changed_at": now})

@@ -17,6 +17,7 @@ from isoc.chapters.cli import app as chapters_app
 from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
+from isoc.fellowships.cli import app as fellowships_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.routing.cli import app as routing_app
 from isoc.trust.cli import app as trust_app
@@ -34,6 +35,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(enablers_app, name="enablers")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(trust_app, name="trust")
+app.add_typer(fellowships_app, name="fellowships")
 console = Console(stderr=True)
 
 
@@ -125,6 +127,9 @@ def demo(
         from isoc.elections.demo import remove as remove_demo_elections
         from isoc.events.demo import remove as remove_demo_events
 
+        from isoc.fellowships.demo import remove as remove_demo_fellowships
+
+        remove_demo_fellowships()  # its applicants, reviewers and endorsing chapters are demo people and chapters
         remove_demo_events()
         remove_demo_elections()
     with progress_bar("Generating demo data", people + organizations) as advance:
@@ -166,6 +171,11 @@ def demo(
 
     trust = generate_trust(reset=reset, seed=seed)
     console.print(f"Online Trust Audit demo: {trust['organizations']} organizations, {trust['audits']} yearly audits")
+    from isoc.fellowships.demo import generate as generate_fellowships
+
+    fellowships = generate_fellowships(reset=reset, seed=seed)
+    console.print(f"Fellowships demo: {fellowships['calls']} calls, {fellowships['applications']} applications, "
+                  f"{fellowships['reviews']} reviews, {fellowships['alumni']} listed alumni")
 
 
 @app.command()
