@@ -103,7 +103,7 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"), help_text=_("The deadline: later submissions are refused."))
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
-                                 help_text=_("The zone the deadline is announced in, e.g. Europe/Geneva."))
+                                 help_text=_("The zone the deadline is announced in, e.g. Europe/Zurich."))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     form = models.JSONField(_("application form"), default=list, blank=True,
                             help_text=_("The fields applicants fill in (see the README)."))
