@@ -44,6 +44,11 @@ def staff_only(*paths: str) -> Filler:
     return lambda facts, role: list(paths) if role == "staff" else []
 
 
+def staff_only_from(section: str, paths: Callable[[dict], list[str]]) -> Filler:
+    """Staff pages whose addresses come from the facts of one section."""
+    return lambda facts, role: paths(facts[section]) if role == "staff" else []
+
+
 def _admin_model_page(facts: dict, role: str, route: str) -> list[str]:
     match = re.fullmatch(r"admin/(\w+)/(\w+)/(?:(add)/|<path:object_id>/(\w+)/|<id>/(password)/)?", route)
     assert match, route
@@ -242,6 +247,43 @@ RULES: list[Rule] = [
     Rule(r"fellowships/review/<int:pk>/",
          lambda f, role: [f"/fellowships/review/{f['fellowships']['review']}/"] if role == "member" else []),
     Rule(r"fellowships/review/<int:pk>/conflict/", not_a_page="POST-only: declare a conflict of interest"),
+    # Learning
+    Rule(r"learning/", everyone("/learning/", "/learning/?language=en&topic=network-operations&level=beginner")),
+    Rule(r"learning/my/", everyone("/learning/my/")),
+    Rule(r"learning/grading/", everyone("/learning/grading/")),  # a member who facilitates nothing: 403
+    Rule(r"learning/grading/<int:pk>/", staff_only_from("learning", lambda L: [f"/learning/grading/{L['grade']}/"])),
+    Rule(r"learning/certificates/verify/", lambda f, role: [
+        "/learning/certificates/verify/", f"/learning/certificates/verify/?code={f['learning']['certificate']}",
+        "/learning/certificates/verify/?code=NOT-A-CODE"]),
+    Rule(r"learning/certificates/<str:code>\.pdf", not_a_page="PDF download (the learner and staff)"),
+    Rule(r"learning/certificates/<str:code>/revoke/",
+         staff_only_from("learning", lambda L: [f"/learning/certificates/{L['certificate']}/revoke/"])),
+    Rule(r"learning/reports/", staff_only("/learning/reports/", "/learning/reports/?by=month")),
+    Rule(r"learning/reports\.csv", not_a_page="CSV download (staff)"),
+    Rule(r"learning/author/", staff_only("/learning/author/")),
+    Rule(r"learning/author/<int:pk>/", staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/"])),
+    Rule(r"learning/author/<int:pk>/(publish|move)/", not_a_page="POST-only: publish a version, reorder"),
+    Rule(r"learning/author/<int:pk>/modules/<int:module>/",
+         staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/modules/{L['module']}/"])),
+    Rule(r"learning/author/<int:pk>/lessons/<int:lesson>/",
+         staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/lessons/{L['lesson']}/"])),
+    Rule(r"learning/author/<int:pk>/preview/<slug:key>/",
+         staff_only_from("learning", lambda L: [f"/learning/author/{L['pk']}/preview/{L['preview_key']}/"])),
+    Rule(r"learning/<str:language>/<slug:slug>/", lambda f, role: [f"{f['learning']['course']}"]
+         + (["/learning/en/no-such-course/"] if role == "visitor" else [])),
+    Rule(r"learning/<str:language>/<slug:slug>/(enrol|withdraw)/", not_a_page="POST-only: enrol, withdraw"),
+    Rule(r"learning/<str:language>/<slug:slug>/resume/", not_a_page="a redirect to the lesson to resume"),
+    Rule(r"learning/<str:language>/<slug:slug>/lessons/<slug:key>/",
+         lambda f, role: [f"{f['learning']['course']}lessons/{f['learning']['key']}/"]),
+    Rule(r"learning/<str:language>/<slug:slug>/quizzes/<slug:key>/",
+         lambda f, role: [f"{f['learning']['course']}quizzes/{f['learning']['quiz']}/"]),
+    Rule(r"learning/<str:language>/<slug:slug>/quizzes/<slug:key>/start/", not_a_page="POST-only: start an attempt"),
+    Rule(r"learning/<str:language>/<slug:slug>/quizzes/<slug:key>/attempts/<int:number>/submit/",
+         not_a_page="POST-only: submit an attempt"),
+    Rule(r"learning/<str:language>/<slug:slug>/quizzes/<slug:key>/attempts/<int:number>/",
+         lambda f, role: [f"{f['learning']['course']}quizzes/{f['learning']['quiz']}/attempts/1/"]
+         if role == "member" else []),
+    Rule(r"learning/<str:language>/<slug:slug>/files/<path:name>", not_a_page="a course's images and downloads"),
     # Secretariat (Django admin). Non-staff are sent to the admin's sign-in page.
     Rule(r"admin/", everyone("/admin/")),
     Rule(r"admin/login/", lambda f, role: ["/admin/login/"] if role != "staff" else []),

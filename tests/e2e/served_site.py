@@ -224,8 +224,59 @@ def prepare(facts_file: str) -> None:
     elections_demo.generate(reset=True)
     facts["elections"] = _election_rows(member, staff)
     facts["trust"] = _trust_rows(managed)
-    facts["fellowships"] = _fellowship_rows(member, staff)
+    facts["learning"] = _learning_rows(member, staff)
+    facts["fellowships"] = _fellowship_rows(member, staff)  # after learning: fellows are enrolled in its courses
     Path(facts_file).write_text(json.dumps(facts, indent=2))
+
+
+def _learning_rows(member, staff) -> dict:
+    """The demo courses and enrolments; the member enrolled in a course with a quiz, one
+    lesson seen and one attempt failed; a small course of the crawl's own with an open
+    question whose attempt awaits grading; and a demo certificate to verify."""
+    from datetime import date, timedelta
+
+    from isoc.learning import demo as learning_demo
+    from isoc.learning import services
+    from isoc.learning.models import Certificate, Cohort, Course, Question, Quiz
+
+    learning_demo.generate(seed=DEMO_SEED, reset=True)
+    course = next(c for c in Course.objects.filter(status="published").order_by("pk")
+                  if services.published_spec(c).quizzes())
+    spec = services.published_spec(course)
+    key, _quiz = spec.quizzes()[0]
+    enrolment = services.enrolment_of(member, course)
+    if enrolment is None or enrolment.status == "withdrawn":
+        enrolment = services.enrol(member, course, cohort=learning_demo.running_cohort(course)
+                                   if course.enrolment == "cohort" else None)
+    enrolment.attempts.all().delete()
+    services.record_lesson_seen(enrolment, spec.lessons()[0].key)
+    services.submit_attempt(services.start_attempt(enrolment, key), {})
+    # The crawl's own course: one lesson and a quiz with an open question.
+    crawl = Course.objects.filter(slug="crawl-open-answers", language="en").first()
+    if crawl is None:
+        crawl = services.create_course(actor=staff, slug="crawl-open-answers", language="en",
+                                       title="Writing about Internet governance", topic="internet-governance",
+                                       level="beginner", enrolment="cohort")
+        module = services.save_module(crawl, actor=staff, title="Multistakeholder governance")
+        services.save_lesson(module, actor=staff, title="Who takes part",
+                             body="Governments, companies, civil society and the technical community.")
+        quiz = Quiz.objects.create(module=module, title="Say it in your own words")
+        Question.objects.create(quiz=quiz, kind="open", prompt="Who takes part in Internet governance?", points=2)
+        services.publish(crawl, actor=staff)
+        cohort = Cohort.objects.create(course=crawl, name="Crawl cohort", starts_on=date.today(),
+                                       ends_on=date.today() + timedelta(days=60))
+        learner = next(p for p in type(member).objects.filter(is_demo=True, is_active=True).order_by("pk")
+                       if p.pk != member.pk)
+        crawl_enrolment = services.enrol(learner, crawl, cohort=cohort)
+        attempt = services.start_attempt(crawl_enrolment, module.key)
+        services.submit_attempt(attempt, {"0": "Everyone with a stake in the Internet."})
+    waiting = crawl.enrolments.get().attempts.get()
+    module = crawl.modules.get()
+    lesson = module.lessons.get()
+    certificate = Certificate.objects.filter(revoked_at__isnull=True).order_by("pk").first()
+    return {"course": course.get_absolute_url(), "key": spec.lessons()[0].key, "quiz": key,
+            "grade": waiting.pk, "certificate": certificate.code if certificate else "NONE",
+            "pk": crawl.pk, "module": module.pk, "lesson": lesson.pk, "preview_key": lesson.key}
 
 
 def _pulse_rows() -> dict:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from isoc.learning import services
-from isoc.learning.models import Certificate, Cohort, Course, Enrolment, EnrolmentChange, QuizAttempt
+from isoc.learning.models import (
+    Certificate,
+    Cohort,
+    Course,
+    Enrolment,
+    EnrolmentChange,
+    QuizAttempt,
+)
 
 from .conftest import answers_all_right, complete_course
 

@@ -59,6 +59,9 @@ def remove() -> None:
         document.file.delete(save=False)
     Application.objects.filter(is_demo=True).delete()  # cascades to reviews, decisions, onboarding, alumni
     Call.objects.filter(is_demo=True).delete()
+    # The learning demo's courses go with its own reset: let go of those set as onboarding courses.
+    Programme.objects.filter(onboarding_course__is_demo=True).update(onboarding_course=None)
+    Track.objects.filter(prerequisite_course__is_demo=True).update(prerequisite_course=None)
 
 
 def _cv(name: str) -> SimpleUploadedFile:
@@ -139,7 +142,8 @@ def _course():
     """A published learning course fellows are enrolled in at onboarding, when there is one."""
     from isoc.learning.models import Course
 
-    return Course.objects.filter(status=Course.Status.PUBLISHED).order_by("-is_demo", "pk").first()
+    return (Course.objects.filter(status=Course.Status.PUBLISHED, enrolment=Course.Enrolment.OPEN)
+            .order_by("-is_demo", "pk").first())
 
 
 @transaction.atomic

@@ -153,6 +153,9 @@ class Resource(models.Model):
     class Meta:
         ordering = ["lesson", "order", "id"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Quiz(models.Model):
     module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
@@ -180,6 +183,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["quiz", "order", "id"]
 
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -189,6 +195,9 @@ class Choice(models.Model):
 
     class Meta:
         ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class Cohort(models.Model):
@@ -246,6 +255,9 @@ class EnrolmentChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
 
 class LessonView(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="views")
@@ -254,6 +266,9 @@ class LessonView(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"], name="lesson_seen_once")]
+
+    def __str__(self) -> str:
+        return self.lesson
 
 
 class QuizAttempt(models.Model):
@@ -288,6 +303,9 @@ class QuizAttempt(models.Model):
     class Meta:
         ordering = ["enrolment", "quiz", "number"]
         constraints = [models.UniqueConstraint(fields=["enrolment", "quiz", "number"], name="attempt_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} ({self.state})"
 
 
 class Certificate(models.Model):

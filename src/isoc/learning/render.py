@@ -4,6 +4,9 @@ link never runs. Relative image references ``images/x.svg`` point at the course'
 
 from __future__ import annotations
 
+import re
+import struct
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -13,8 +16,28 @@ TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "s
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"}}
 
 
-def lesson_html(markdown: str, files_url: str = "") -> str:
-    """``files_url`` ends with a slash; ``images/…`` sources are resolved against it."""
+def image_size(name: str, content: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG or SVG (for the img's width/height: no layout shift)."""
+    if content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) >= 24:
+        return struct.unpack(">II", content[16:24])
+    if name.lower().endswith(".svg"):
+        head = content[:4096].decode("utf-8", "replace")
+        tag = re.search(r"<svg\b[^>]*>", head)
+        if not tag:
+            return None
+        width = re.search(r'\swidth="([\d.]+)(?:px)?"', tag.group(0))
+        height = re.search(r'\sheight="([\d.]+)(?:px)?"', tag.group(0))
+        if width and height:
+            return round(float(width.group(1))), round(float(height.group(1)))
+        box = re.search(r'viewBox="[\d.\-]+[ ,]+[\d.\-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"', tag.group(0))
+        if box:
+            return round(float(box.group(1))), round(float(box.group(2)))
+    return None
+
+
+def lesson_html(markdown: str, files_url: str = "", sizes: dict[str, tuple[int, int]] | None = None) -> str:
+    """``files_url`` ends with a slash; ``images/…`` sources are resolved against it and,
+    with their ``sizes`` known, get width and height; every image loads lazily."""
     html = _md.render(markdown or "")
 
     def _rewrite(tag: str, attr: str, value: str) -> str | None:
@@ -25,5 +48,13 @@ def lesson_html(markdown: str, files_url: str = "") -> str:
     # Headings in a lesson start under the page's own h1.
     for level in range(5, 0, -1):
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+    html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                      attribute_filter=_rewrite, link_rel="noopener noreferrer")
+    sizes = sizes or {}
+
+    def _dimensions(match: re.Match) -> str:
+        size = sizes.get(match.group(1)[len(files_url):]) if match.group(1).startswith(files_url) else None
+        extra = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        return f'<img src="{match.group(1)}"{extra} loading="lazy"'
+
+    return re.sub(r'<img src="([^"]*)"', _dimensions, html)

@@ -97,6 +97,23 @@ def _store_file(course: Course, name: str, content: bytes) -> CourseFile:
     return f
 
 
+_sizes: dict[str, tuple[int, int] | None] = {}
+
+
+def image_sizes(course: Course) -> dict[str, tuple[int, int]]:
+    """The course's images' width and height by name (read once per file content)."""
+    from isoc.learning.render import image_size
+
+    out = {}
+    for f in course.files.filter(kind=CourseFile.Kind.IMAGE):
+        if f.sha256 not in _sizes:
+            path = file_path(f)
+            _sizes[f.sha256] = image_size(f.name, path.read_bytes()) if path.exists() else None
+        if _sizes[f.sha256]:
+            out[f.name] = _sizes[f.sha256]
+    return out
+
+
 # --- the draft and published versions --------------------------------------------------
 
 
@@ -130,7 +147,7 @@ def draft_spec(course: Course) -> folder.CourseSpec:
         completion={"lessons": course.require_all_lessons, "quizzes": course.require_quizzes})
 
 
-_spec_cache: dict[int, folder.CourseSpec] = {}
+_spec_cache: dict[tuple, folder.CourseSpec] = {}
 
 
 def published_spec(course: Course) -> folder.CourseSpec | None:
@@ -138,9 +155,14 @@ def published_spec(course: Course) -> folder.CourseSpec | None:
     version = course.current_version()
     if version is None:
         return None
-    if version.pk not in _spec_cache:  # a version never changes once published
-        _spec_cache[version.pk] = folder.from_json(version.content)
-    return _spec_cache[version.pk]
+    # A version never changes once published. The key is more than the primary key: a
+    # rolled-back transaction can hand the same id to another version later.
+    key = (version.pk, version.course_id, version.number, version.published_at)
+    if key not in _spec_cache:
+        if len(_spec_cache) > 500:
+            _spec_cache.clear()
+        _spec_cache[key] = folder.from_json(version.content)
+    return _spec_cache[key]
 
 
 def _write_draft(course: Course, spec: folder.CourseSpec) -> None:

@@ -12,6 +12,7 @@ from isoc.enablers.api import router as enablers_router
 from isoc.events.api import router as events_router
 from isoc.fellowships.api import router as fellowships_router
 from isoc.incidents.api import router as incidents_router
+from isoc.learning.api import router as learning_router
 from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
@@ -79,6 +80,7 @@ api.add_router("/pulse/routing/", routing_router)
 api.add_router("/pulse/enablers/", enablers_router)
 api.add_router("/pulse/incidents/", incidents_router)
 api.add_router("/elections/", elections_router)
+api.add_router("/learning/", learning_router)
 api.add_router("/trust/", trust_router)
 api.add_router("/fellowships/", fellowships_router)
 __all__ = ["api", "TokenAuth"]

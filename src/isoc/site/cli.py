@@ -19,6 +19,7 @@ from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.fellowships.cli import app as fellowships_app
 from isoc.incidents.cli import app as incidents_app
+from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
 from isoc.trust.cli import app as trust_app
 
@@ -36,6 +37,7 @@ app.add_typer(enablers_app, name="enablers")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(trust_app, name="trust")
 app.add_typer(fellowships_app, name="fellowships")
+app.add_typer(learning_app, name="learning")
 console = Console(stderr=True)
 
 
@@ -126,11 +128,13 @@ def demo(
     if reset:  # demo registrations and certification approvals hold on to demo people: they go first
         from isoc.elections.demo import remove as remove_demo_elections
         from isoc.events.demo import remove as remove_demo_events
+        from isoc.learning.demo import remove as remove_demo_learning
 
         from isoc.fellowships.demo import remove as remove_demo_fellowships
 
         remove_demo_fellowships()  # its applicants, reviewers and endorsing chapters are demo people and chapters
         remove_demo_events()
+        remove_demo_learning()
         remove_demo_elections()
     with progress_bar("Generating demo data", people + organizations) as advance:
         report = demo_data.generate(people=people, organizations=organizations, seed=seed, reset=reset, progress=advance)
@@ -171,6 +175,11 @@ def demo(
 
     trust = generate_trust(reset=reset, seed=seed)
     console.print(f"Online Trust Audit demo: {trust['organizations']} organizations, {trust['audits']} yearly audits")
+    from isoc.learning.demo import generate as generate_learning
+
+    learning = generate_learning(reset=reset, seed=seed)
+    console.print(f"Learning demo: {learning['courses']} courses, {learning['cohorts']} cohorts, "
+                  f"{learning['enrolments']} enrolments, {learning['certificates']} certificates")
     from isoc.fellowships.demo import generate as generate_fellowships
 
     fellowships = generate_fellowships(reset=reset, seed=seed)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("elections/", include("isoc.elections.urls")),
     path("trust/", include("isoc.trust.urls")),
     path("fellowships/", include("isoc.fellowships.urls")),
+    path("learning/", include("isoc.learning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

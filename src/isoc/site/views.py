@@ -10,9 +10,12 @@ from isoc.members.models import Organization, Person
 
 
 def home(request):
+    from isoc.learning.services import learners_trained
+
     return render(request, "site/home.html", {
         "people": Person.objects.filter(erased_at__isnull=True).count(),
         "organizations": Organization.objects.filter(cancelled_at__isnull=True).count(),
+        "learners_trained": learners_trained(),
     })
 
 
