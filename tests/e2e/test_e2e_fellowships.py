@@ -27,11 +27,11 @@ def call_with_prerequisite(tmp_path):
     """A call open now whose track requires the learning platform's small course, which
     the applicant completes through the learning services."""
     from django.utils import timezone
+    from tests.learning.conftest import SMOKE, complete_course
 
     from isoc.fellowships.models import Call, Programme
     from isoc.fellowships.seed import seed
     from isoc.learning import services as learning
-    from tests.learning.conftest import SMOKE, complete_course
 
     seed()
     staff = make_person("secretariat@example.net", staff=True, first_name="Sam", last_name="Secretariat")

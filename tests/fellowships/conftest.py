@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from itertools import count
 
 import pytest
-
 from tests.chapters.conftest import T0, fill, forming, live, new_person, t0  # noqa: F401 (fixtures)
 from tests.conftest import make_person
 
@@ -118,8 +117,9 @@ def course(db, tmp_path, staff):
     """The learning platform's small course, imported and published through its services."""
     import shutil
 
-    from isoc.learning import services as learning
     from tests.learning.conftest import SMOKE
+
+    from isoc.learning import services as learning
 
     shutil.copytree(SMOKE, tmp_path / "course")
     return learning.import_course(tmp_path / "course", publish_it=True, actor=staff)

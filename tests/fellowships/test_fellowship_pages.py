@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.fellowships.conftest import ANSWERS, pdf
 
 from isoc.fellowships import forms_schema
 from isoc.fellowships import services as fs
 from isoc.fellowships.models import Application, Call
-from tests.fellowships.conftest import ANSWERS, pdf
 
 
 def signed_in(person) -> Client:

@@ -10,11 +10,11 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from tests.fellowships.conftest import ANSWERS, pdf
 
 from isoc.chapters import services as cs
 from isoc.fellowships import services as fs
 from isoc.fellowships.models import Application, ApplicationChange, Document
-from tests.fellowships.conftest import ANSWERS, pdf
 
 PROFILE = fs.Profile(birth_date=date(2000, 5, 1), country="KE", gender="woman")
 
@@ -134,8 +134,9 @@ def test_age_and_country_rules_refuse_with_reasons(call, programme, applicant):
 
 
 def test_prerequisite_course_must_be_completed(call, programme, applicant, course):
-    from isoc.learning import services as learning
     from tests.learning.conftest import complete_course
+
+    from isoc.learning import services as learning
 
     track = programme.tracks.create(slug="pre", name="Pre", prerequisite_course=course)
     app = _apply(call, track, applicant)

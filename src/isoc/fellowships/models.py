@@ -16,7 +16,6 @@ from isoc.fellowships import forms_schema, scoring
 from isoc.members.countries import COUNTRY_CHOICES
 from isoc.site import l10n
 
-
 # The Internet Society's regions (isoc.pulse.regions), as the selection page names them.
 REGION_LABELS = {
     "africa": _("Africa"), "asia-pacific": _("Asia-Pacific"), "europe": _("Europe"),
@@ -242,6 +241,9 @@ class ApplicationChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_state or '-'} → {self.to_state}"
+
     @staticmethod
     def _label(state: str) -> str:
         return Application.State(state).label if state in Application.State.values else state
@@ -294,6 +296,9 @@ class Endorsement(models.Model):
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "chapter"], name="one_endorsement_per_chapter")]
 
+    def __str__(self) -> str:
+        return f"{self.chapter} endorses #{self.application_id}"
+
 
 class ConflictDeclaration(models.Model):
     """A reviewer declares a conflict of interest with an application."""
@@ -305,6 +310,9 @@ class ConflictDeclaration(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reviewer", "application"], name="one_conflict_declaration")]
+
+    def __str__(self) -> str:
+        return f"conflict of {self.reviewer} on #{self.application_id}"
 
 
 class ReviewAssignment(models.Model):
@@ -318,6 +326,9 @@ class ReviewAssignment(models.Model):
         ordering = ["assigned_at", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="one_assignment_per_reviewer")]
 
+    def __str__(self) -> str:
+        return f"{self.reviewer} reviews #{self.application_id}"
+
 
 class Review(models.Model):
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
@@ -325,6 +336,9 @@ class Review(models.Model):
     raw_score = models.FloatField()
     comment = models.TextField(_("comment"), max_length=5000, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"review of #{self.assignment.application_id}: {self.raw_score:.2f}"
 
 
 class Decision(models.Model):
@@ -343,6 +357,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["decided_at", "id"]
 
+    def __str__(self) -> str:
+        return f"#{self.application_id}: {self.outcome}"
+
 
 class Onboarding(models.Model):
     """An accepted fellow's onboarding: the course enrolment, and travel details to confirm."""
@@ -358,6 +375,9 @@ class Onboarding(models.Model):
     visa_needed = models.BooleanField(_("visa needed"), null=True, blank=True)
     travel_confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"onboarding of #{self.application_id}"
+
 
 class AlumniProfile(models.Model):
     """A past fellow's entry in the alumni directory; listed only when they opt in."""
@@ -365,3 +385,6 @@ class AlumniProfile(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="alumni")
     listed = models.BooleanField(_("listed in the alumni directory"), default=False)
     changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"alumni entry of #{self.application_id} ({'listed' if self.listed else 'not listed'})"

@@ -63,7 +63,7 @@ def index(request):
 def programme(request, slug: str):
     programme = get_object_or_404(Programme, slug=slug)
     return render(request, "fellowships/programme.html", {
-        "programme": programme, "tracks": [(t, services.track_rules(t)) for t in programme.tracks.all()],
+        "programme": programme, "tracks": [(t, services.track_rules(t)) for t in programme.tracks.select_related("prerequisite_course")],
         "calls": services.public_calls().filter(programme=programme),
     })
 
@@ -74,7 +74,7 @@ def call(request, slug: str):
             if request.user.is_authenticated else None)
     return render(request, "fellowships/call.html", {
         "call": call, "is_open": call.is_open(), "phase": call.phase(), "mine": mine,
-        "tracks": [(t, services.track_rules(t)) for t in call.programme.tracks.all()],
+        "tracks": [(t, services.track_rules(t)) for t in call.programme.tracks.select_related("prerequisite_course")],
         "fields": call.application_form().fields,
     })
 
