@@ -430,6 +430,7 @@ def _fellowship_rows(member, staff) -> dict:
     from isoc.fellowships.models import Application, Call
 
     demo.generate(reset=True)
+    Application.objects.filter(applicant=member).delete()  # the member may be one of the demo's applicants
     open_call = Call.objects.get(is_demo=True, status="published")
     decided = Call.objects.get(is_demo=True, status="decided")
     cv = SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n% crawl\n%%EOF\n")
@@ -459,8 +460,18 @@ def _fellowship_rows(member, staff) -> dict:
         places=5, targets=open_call.targets, is_demo=True)
     fs.save_draft(draft_call, member, track=draft_call.programme.tracks.get(slug="youth"),
                   profile=fs.Profile(country=member.country or "KE"), answers={"motivation": "Half written."})
-    to_review = next(a for a in open_call.applications.filter(state__in=("submitted", "under_review"))
-                     .exclude(applicant=member).order_by("pk") if not fs.conflicts(member, a))
+    # Most demo applicants share the member's chapter (a conflict): one from outside it.
+    from isoc.members.models import Person
+
+    outsider, _ = Person.objects.get_or_create(email="fellowship-applicant@demo.isoc.example", defaults={
+        "first_name": "Ana", "last_name": "Pereira", "country": "UY", "is_demo": True})
+    on = open_call.closes_at.date()
+    to_review = fs.save_draft(open_call, outsider, track=open_call.programme.tracks.get(slug="youth"),
+                              answers=demo._answers(random.Random(2)),
+                              profile=fs.Profile(birth_date=date(on.year - 24, 3, 3), country="UY", gender="woman"))
+    fs.upload_document(to_review, "cv", SimpleUploadedFile("ana-pereira-cv.pdf", b"%PDF-1.4\n%%EOF\n"),
+                       actor=outsider)
+    fs.submit(to_review, actor=outsider)
     fs.assign_reviewer(to_review, member, actor=staff)
     to_endorse = open_call.applications.filter(state="draft").exclude(applicant=member).order_by("pk").first()
     return {"open": open_call.slug, "decided": decided.slug, "draft_call": draft_call.slug,
