@@ -213,6 +213,40 @@ RULES: list[Rule] = [
     Rule(r"trust/organizations/<slug:slug>/<int:year>/",
          lambda f, role: [f"/trust/organizations/{f['trust']['organization']}/{f['trust']['first_year']}/"]),
     Rule(r"trust/methodology/", everyone("/trust/methodology/", "/trust/methodology/?year=2000")),
+    # Fellowships. The member has an application in the open demo call and an onboarded
+    # one in last year's (travel form, alumni), reviews one application, and chairs a
+    # chapter (so the endorsement form shows; its chapter may not endorse: refused on POST).
+    Rule(r"fellowships/", everyone("/fellowships/")),
+    Rule(r"fellowships/methodology/", everyone("/fellowships/methodology/")),
+    Rule(r"fellowships/alumni/", everyone("/fellowships/alumni/", "/fellowships/alumni/?programme=igf-ambassadors&year=&country=")),
+    Rule(r"fellowships/programmes/<slug:slug>/", everyone("/fellowships/programmes/next-generation-leaders/",
+                                                          "/fellowships/programmes/igf-ambassadors/")),
+    Rule(r"fellowships/calls/<slug:slug>/", lambda f, role: [f"/fellowships/calls/{f['fellowships']['open']}/",
+                                                             f"/fellowships/calls/{f['fellowships']['decided']}/"]),
+    Rule(r"fellowships/calls/<slug:slug>/apply/",
+         lambda f, role: [f"/fellowships/calls/{f['fellowships']['open']}/apply/"] if role != "member" else
+         [f"/fellowships/calls/{f['fellowships']['draft_call']}/apply/"]),
+    Rule(r"fellowships/calls/<slug:slug>/manage/", lambda f, role: [
+        f"/fellowships/calls/{f['fellowships']['open']}/manage/",
+        f"/fellowships/calls/{f['fellowships']['decided']}/manage/"] if role == "staff" else []),
+    Rule(r"fellowships/calls/<slug:slug>/manage/(<int:pk>/assign|<int:pk>/decide|notify)/",
+         not_a_page="POST-only: assign a reviewer, record a decision, notify applicants"),
+    Rule(r"fellowships/applications/", everyone("/fellowships/applications/")),
+    Rule(r"fellowships/applications/<int:pk>/", lambda f, role: [
+        f"/fellowships/applications/{f['fellowships']['submitted']}/",
+        f"/fellowships/applications/{f['fellowships']['onboarded']}/"] if role != "visitor" else
+        [f"/fellowships/applications/{f['fellowships']['submitted']}/"]),
+    Rule(r"fellowships/applications/<int:pk>/(withdraw|onboard|travel|alumni)/",
+         not_a_page="POST-only: withdraw, start onboarding, confirm travel, alumni listing"),
+    Rule(r"fellowships/applications/<int:pk>/endorse/",
+         lambda f, role: [f"/fellowships/applications/{f['fellowships']['to_endorse']}/endorse/"] if role == "member"
+         else []),
+    Rule(r"fellowships/applications/<int:pk>/documents/<int:doc>/", not_a_page="file download"),
+    Rule(r"fellowships/applications/<int:pk>/documents/<int:doc>/remove/", not_a_page="POST-only: remove a file"),
+    Rule(r"fellowships/review/", everyone("/fellowships/review/")),
+    Rule(r"fellowships/review/<int:pk>/",
+         lambda f, role: [f"/fellowships/review/{f['fellowships']['review']}/"] if role == "member" else []),
+    Rule(r"fellowships/review/<int:pk>/conflict/", not_a_page="POST-only: declare a conflict of interest"),
     # Learning
     Rule(r"learning/", everyone("/learning/", "/learning/?language=en&topic=network-operations&level=beginner")),
     Rule(r"learning/my/", everyone("/learning/my/")),

@@ -225,6 +225,7 @@ def prepare(facts_file: str) -> None:
     facts["elections"] = _election_rows(member, staff)
     facts["trust"] = _trust_rows(managed)
     facts["learning"] = _learning_rows(member, staff)
+    facts["fellowships"] = _fellowship_rows(member, staff)  # after learning: fellows are enrolled in its courses
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -411,6 +412,70 @@ def _election_rows(member, staff) -> dict:
     question = es.ask_question(candidate, staff, "What would you change first?")
     return {"certified": demo.CERTIFIED, "voting": demo.IN_PROGRESS, "petitions": demo.PETITIONS,
             "nominations": demo.NOMINATIONS, "candidate": candidate.pk, "question": question.pk}
+
+
+def _fellowship_rows(member, staff) -> dict:
+    """The fellowships demo, and the crawl's member in it: a submitted application to this
+    year's open call and a draft in another open call (its form), an onboarded one from
+    last year's decided call (travel details, alumni listing), a review assigned to them,
+    and a draft they may open to endorse (they chair a chapter)."""
+    import random
+    from datetime import date, timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from isoc.fellowships import demo
+    from isoc.fellowships import services as fs
+    from isoc.fellowships.models import Application, Call
+
+    demo.generate(reset=True)
+    Application.objects.filter(applicant=member).delete()  # the member may be one of the demo's applicants
+    open_call = Call.objects.get(is_demo=True, status="published")
+    decided = Call.objects.get(is_demo=True, status="decided")
+    cv = SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n% crawl\n%%EOF\n")
+
+    def apply(call, track, at):
+        on = call.closes_at.date()
+        app = fs.save_draft(call, member, track=track, at=at, answers=demo._answers(random.Random(1)),
+                            profile=fs.Profile(birth_date=date(on.year - 25, 1, 1), country=member.country or "KE",
+                                               gender="woman"))
+        fs.upload_document(app, "cv", cv, actor=member, at=at)
+        return fs.submit(app, actor=member, at=at)
+
+    submitted = apply(open_call, open_call.programme.tracks.get(slug="youth"), timezone.now())
+    Call.objects.filter(pk=decided.pk).update(status="published")  # applying is only possible while it runs
+    decided.refresh_from_db()
+    past = apply(decided, decided.programme.tracks.get(slug="youth"), decided.opens_at + timedelta(days=1))
+    Call.objects.filter(pk=decided.pk).update(status="decided")
+    fs.record_decision(past, outcome="accepted", reason="Ranked among the first.", actor=staff,
+                       at=decided.closes_at + timedelta(days=20))
+    fs.notify(decided, actor=staff, at=decided.closes_at + timedelta(days=21), send_mail=False)
+    fs.onboard(past, actor=member, at=decided.closes_at + timedelta(days=22))
+    # A second open call (a copy of this year's, another programme) where the member has a draft.
+    draft_call = Call.objects.create(
+        programme=decided.programme, slug="demo-crawl-igf-ambassadors", year=open_call.year,
+        title="IGF Ambassadors (demo, crawl)", opens_at=open_call.opens_at, closes_at=open_call.closes_at,
+        time_zone=open_call.time_zone, status="published", form=open_call.form, rubric=open_call.rubric,
+        places=5, targets=open_call.targets, is_demo=True)
+    fs.save_draft(draft_call, member, track=draft_call.programme.tracks.get(slug="youth"),
+                  profile=fs.Profile(country=member.country or "KE"), answers={"motivation": "Half written."})
+    # Most demo applicants share the member's chapter (a conflict): one from outside it.
+    from isoc.members.models import Person
+
+    outsider, _ = Person.objects.get_or_create(email="fellowship-applicant@demo.isoc.example", defaults={
+        "first_name": "Ana", "last_name": "Pereira", "country": "UY", "is_demo": True})
+    on = open_call.closes_at.date()
+    to_review = fs.save_draft(open_call, outsider, track=open_call.programme.tracks.get(slug="youth"),
+                              answers=demo._answers(random.Random(2)),
+                              profile=fs.Profile(birth_date=date(on.year - 24, 3, 3), country="UY", gender="woman"))
+    fs.upload_document(to_review, "cv", SimpleUploadedFile("ana-pereira-cv.pdf", b"%PDF-1.4\n%%EOF\n"),
+                       actor=outsider)
+    fs.submit(to_review, actor=outsider)
+    fs.assign_reviewer(to_review, member, actor=staff)
+    to_endorse = open_call.applications.filter(state="draft").exclude(applicant=member).order_by("pk").first()
+    return {"open": open_call.slug, "decided": decided.slug, "draft_call": draft_call.slug,
+            "submitted": submitted.pk, "onboarded": past.pk, "review": to_review.pk, "to_endorse": to_endorse.pk}
 
 
 def _trust_rows(managed) -> dict:

@@ -10,6 +10,7 @@ from isoc.chapters.api import router as chapters_router
 from isoc.elections.api import router as elections_router
 from isoc.enablers.api import router as enablers_router
 from isoc.events.api import router as events_router
+from isoc.fellowships.api import router as fellowships_router
 from isoc.incidents.api import router as incidents_router
 from isoc.learning.api import router as learning_router
 from isoc.members.api import TokenAuth
@@ -81,4 +82,5 @@ api.add_router("/pulse/incidents/", incidents_router)
 api.add_router("/elections/", elections_router)
 api.add_router("/learning/", learning_router)
 api.add_router("/trust/", trust_router)
+api.add_router("/fellowships/", fellowships_router)
 __all__ = ["api", "TokenAuth"]

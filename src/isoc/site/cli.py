@@ -17,6 +17,7 @@ from isoc.chapters.cli import app as chapters_app
 from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
+from isoc.fellowships.cli import app as fellowships_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
@@ -35,6 +36,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(enablers_app, name="enablers")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(trust_app, name="trust")
+app.add_typer(fellowships_app, name="fellowships")
 app.add_typer(learning_app, name="learning")
 console = Console(stderr=True)
 
@@ -128,6 +130,9 @@ def demo(
         from isoc.events.demo import remove as remove_demo_events
         from isoc.learning.demo import remove as remove_demo_learning
 
+        from isoc.fellowships.demo import remove as remove_demo_fellowships
+
+        remove_demo_fellowships()  # its applicants, reviewers and endorsing chapters are demo people and chapters
         remove_demo_events()
         remove_demo_learning()
         remove_demo_elections()
@@ -175,6 +180,11 @@ def demo(
     learning = generate_learning(reset=reset, seed=seed)
     console.print(f"Learning demo: {learning['courses']} courses, {learning['cohorts']} cohorts, "
                   f"{learning['enrolments']} enrolments, {learning['certificates']} certificates")
+    from isoc.fellowships.demo import generate as generate_fellowships
+
+    fellowships = generate_fellowships(reset=reset, seed=seed)
+    console.print(f"Fellowships demo: {fellowships['calls']} calls, {fellowships['applications']} applications, "
+                  f"{fellowships['reviews']} reviews, {fellowships['alumni']} listed alumni")
 
 
 @app.command()

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "isoc.incidents",
     "isoc.trust",
     "isoc.learning",
+    "isoc.fellowships.apps.FellowshipsConfig",
 ]
 
 MIDDLEWARE = [

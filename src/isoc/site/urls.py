@@ -25,6 +25,7 @@ urlpatterns = [
     path("pulse/incidents/", include("isoc.incidents.urls")),
     path("elections/", include("isoc.elections.urls")),
     path("trust/", include("isoc.trust.urls")),
+    path("fellowships/", include("isoc.fellowships.urls")),
     path("learning/", include("isoc.learning.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
