@@ -114,3 +114,14 @@ def test_lesson_images_get_their_size_and_load_lazily():
     html = lesson_html("![A map](images/a.png) <img src=x onerror=alert(1)>", "/f/", {"images/a.png": (640, 480)})
     assert '<img src="/f/images/a.png" width="640" height="480" loading="lazy" alt="A map">' in html
     assert "&lt;img src=x onerror" in html  # the author's raw HTML is shown as text, never run
+
+
+def test_a_first_heading_repeating_the_lesson_title_is_not_shown_twice():
+    from isoc.learning.render import lesson_html
+
+    body = "# The idea of  packet switching\n\nIn the early 1960s…\n\n# Later heading\n"
+    html = lesson_html(body, "/f/", title="The idea of packet switching")
+    assert "packet switching</h2>" not in html and "<p>In the early 1960s…</p>" in html
+    assert "<h2>Later heading</h2>" in html
+    # A first heading that is not the title is the author's: kept, under the page's h1.
+    assert "<h2>Another title</h2>" in lesson_html("# Another title\n\ntext", "/f/", title="The idea")

@@ -35,10 +35,23 @@ def image_size(name: str, content: bytes) -> tuple[int, int] | None:
     return None
 
 
-def lesson_html(markdown: str, files_url: str = "", sizes: dict[str, tuple[int, int]] | None = None) -> str:
+def without_title(markdown: str, title: str) -> str:
+    """The lesson body without a first ``# heading`` that repeats the lesson's title:
+    authors who keep lessons as standalone Markdown files start them with it, and the
+    page already shows the title as its h1."""
+    first, _, rest = (markdown or "").lstrip().partition("\n")
+    heading = re.fullmatch(r"#\s+(.*?)\s*#*\s*", first)
+    if heading and " ".join(heading.group(1).split()).casefold() == " ".join(title.split()).casefold():
+        return rest.lstrip("\n")
+    return markdown
+
+
+def lesson_html(markdown: str, files_url: str = "", sizes: dict[str, tuple[int, int]] | None = None,
+                title: str = "") -> str:
     """``files_url`` ends with a slash; ``images/…`` sources are resolved against it and,
-    with their ``sizes`` known, get width and height; every image loads lazily."""
-    html = _md.render(markdown or "")
+    with their ``sizes`` known, get width and height; every image loads lazily. A first
+    heading repeating ``title`` is left out (see without_title)."""
+    html = _md.render(without_title(markdown, title) if title else (markdown or ""))
 
     def _rewrite(tag: str, attr: str, value: str) -> str | None:
         if tag == "img" and attr == "src":

@@ -147,7 +147,7 @@ def _render_lesson(request, course: Course, spec, key: str, *, preview: bool, en
         "course": course, "spec": spec, "module": module, "lesson": lesson, "previous": previous,
         "following": following, "quiz_after": quiz_after, "preview": preview, "enrolment": enrolment,
         "html": lesson_html(lesson.body, reverse("learning:file", args=[course.language, course.slug, "x"])[:-1],
-                            services.image_sizes(course)),
+                            services.image_sizes(course), title=lesson.title),
         "progress": services.progress_of(enrolment, spec) if enrolment else None,
     })
 
