@@ -239,17 +239,24 @@ def _redirect_back(application: Application):
     return redirect(application.get_absolute_url())
 
 
+def _act(request, action, done: str, then):
+    """A button that asks a service for one thing: the service's refusal, or ``done``,
+    is shown as a message on the page the applicant is sent back to (``then``)."""
+    try:
+        action()
+    except services.RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return then
+
+
 @login_required
 @require_POST
 def withdraw(request, pk: int):
     application = _own_application(request, pk)
-    try:
-        services.withdraw(application, actor=request.user)
-    except services.RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your application is withdrawn."))
-    return _redirect_back(application)
+    return _act(request, lambda: services.withdraw(application, actor=request.user),
+                _("Your application is withdrawn."), _redirect_back(application))
 
 
 @login_required
@@ -257,13 +264,8 @@ def withdraw(request, pk: int):
 def remove_document(request, pk: int, doc: int):
     application = _own_application(request, pk)
     document = get_object_or_404(Document, pk=doc, application=application)
-    try:
-        services.remove_document(document, actor=request.user)
-    except services.RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The file is removed."))
-    return redirect("fellowships:apply", slug=application.call.slug)
+    return _act(request, lambda: services.remove_document(document, actor=request.user),
+                _("The file is removed."), redirect("fellowships:apply", slug=application.call.slug))
 
 
 @login_required
@@ -318,13 +320,8 @@ def endorse(request, pk: int):
 @require_POST
 def onboard(request, pk: int):
     application = _own_application(request, pk)
-    try:
-        services.onboard(application, actor=request.user)
-    except services.RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Welcome! Your onboarding has started."))
-    return _redirect_back(application)
+    return _act(request, lambda: services.onboard(application, actor=request.user),
+                _("Welcome! Your onboarding has started."), _redirect_back(application))
 
 
 @login_required
@@ -351,14 +348,10 @@ def travel(request, pk: int):
 def alumni_listing(request, pk: int):
     application = _own_application(request, pk)
     listed = request.POST.get("listed") == "1"
-    try:
-        services.set_alumni_listing(application, person=request.user, listed=listed)
-    except services.RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("You are listed in the alumni directory.") if listed
-                         else _("You are no longer listed in the alumni directory."))
-    return _redirect_back(application)
+    done = (_("You are listed in the alumni directory.") if listed
+            else _("You are no longer listed in the alumni directory."))
+    return _act(request, lambda: services.set_alumni_listing(application, person=request.user, listed=listed),
+                done, _redirect_back(application))
 
 
 # --- reviewing ----------------------------------------------------------------------------------
