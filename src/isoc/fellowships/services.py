@@ -88,7 +88,7 @@ def _move(application: Application, to: str, actor, note: str = "", at: datetime
 
 
 def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "track", "applicant").get(pk=application.pk)
+    return Application.objects.select_for_update(of=("self",)).select_related("call", "track", "applicant").get(pk=application.pk)
 
 
 def _require_staff(actor) -> None:

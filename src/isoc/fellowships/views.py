@@ -6,6 +6,7 @@ change goes through ``services``; a refusal is shown on the form (400 for bad in
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -84,8 +85,12 @@ def methodology(request):
 
 
 def alumni(request):
+    # Filters typed into an address are only used when well formed (PostgreSQL refuses
+    # NUL bytes; anything else simply matches nothing).
     programme_slug = request.GET.get("programme", "")
-    country = request.GET.get("country", "").upper()[:2]
+    programme_slug = programme_slug if re.fullmatch(r"[-a-zA-Z0-9_]{1,100}", programme_slug) else ""
+    country = request.GET.get("country", "").upper()
+    country = country if re.fullmatch(r"[A-Z]{2}", country) else ""
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
     rows = services.alumni(programme=programme_slug, year=year, country=country)

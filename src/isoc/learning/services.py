@@ -545,7 +545,7 @@ def submit_attempt(attempt: QuizAttempt, answers, *, actor=None, at: datetime | 
     an attempt with open questions waits for a facilitator. Answers that make no sense are
     refused (``LearningError`` naming the question) and the attempt stays open."""
     now = at or timezone.now()
-    attempt = QuizAttempt.objects.select_for_update().select_related("enrolment__course").get(pk=attempt.pk)
+    attempt = QuizAttempt.objects.select_for_update(of=("self",)).select_related("enrolment__course").get(pk=attempt.pk)
     if actor is not None and attempt.enrolment.person_id != actor.pk:
         raise LearningError(_("This is not your attempt."), code="forbidden")
     if attempt.state != QuizAttempt.State.IN_PROGRESS:
@@ -590,7 +590,7 @@ def grade_attempt(attempt: QuizAttempt, *, actor, points: dict, feedback: dict |
     """A facilitator grades the open answers of an attempt (0..the question's points each)
     and may leave feedback on any question. Completes the course if this was the last step."""
     now = at or timezone.now()
-    attempt = QuizAttempt.objects.select_for_update().select_related("enrolment__cohort").get(pk=attempt.pk)
+    attempt = QuizAttempt.objects.select_for_update(of=("self",)).select_related("enrolment__cohort").get(pk=attempt.pk)
     if not may_grade(actor, attempt):
         raise LearningError(_("Only the learner's facilitators or the secretariat can grade this."), code="forbidden")
     if attempt.state != QuizAttempt.State.AWAITING_GRADING:
@@ -649,7 +649,7 @@ def _key() -> bytes:
 @transaction.atomic
 def issue_certificate(enrolment: Enrolment, *, at: datetime | None = None) -> Certificate:
     """The certificate of a completed enrolment: issued once; asking again returns it."""
-    enrolment = Enrolment.objects.select_for_update().select_related("person", "course").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("person", "course").get(pk=enrolment.pk)
     existing = Certificate.objects.filter(enrolment=enrolment).first()
     if existing is not None:
         return existing
