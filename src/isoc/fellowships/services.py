@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
@@ -205,13 +204,16 @@ def upload_document(application: Application, field_name: str, upload, *, actor:
     kind = forms_schema.sniff(head)
     old = application.documents.filter(field=field_name).first()
     if old is not None:
-        old.file.delete(save=False)
         old.delete()
     upload.seek(0)
     document = Document(application=application, field=field_name, original_name=(upload.name or "")[-200:],
                         kind=kind, size=upload.size, sha256=digest.hexdigest(), uploaded_at=now)
-    document.file.save("upload", ContentFile(upload.read()), save=False)
+    document.file.save("upload", upload, save=False)  # streamed in chunks, not read into memory
     document.save()
+    if old is not None:
+        # The old file goes last: should storing the new one fail, the rolled-back row
+        # still points at a file that exists.
+        old.file.delete(save=False)
     return document
 
 

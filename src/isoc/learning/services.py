@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,9 +90,11 @@ def _store_file(course: Course, name: str, content: bytes) -> CourseFile:
     target = files_root() / digest[:2] / digest
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
+        # A temporary name of this writer's own: two imports of the same file never write
+        # into one half-written file; the rename is atomic and both bring the same bytes.
+        tmp = target.with_name(f"{digest}.{os.getpid()}.{threading.get_ident()}.part")
         tmp.write_bytes(content)
-        tmp.replace(target)  # content-addressed: a concurrent writer writes the same bytes
+        tmp.replace(target)
     f, _created = CourseFile.objects.update_or_create(
         course=course, name=name, defaults={"kind": kind, "sha256": digest, "size": len(content),
                                             "content_type": content_type or "application/octet-stream"})
