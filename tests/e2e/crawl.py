@@ -302,6 +302,11 @@ RULES: list[Rule] = [
     Rule(r"admin/\(\?P<url>\.\*\)\$", not_a_page="the admin's catch-all: adds a final slash or answers 404"),
     # API: JSON, checked by tests/members/test_api.py; its documentation page is a page.
     Rule(r"api/v1/docs", everyone("/api/v1/docs")),
+    # issue 8 placeholders, replaced by each part's real pages
+    Rule(r"pulse/resilience/", not_a_page="placeholder (issue 8)"),
+    Rule(r"pulse/ixps/", not_a_page="placeholder (issue 8)"),
+    Rule(r"pulse/community-networks/", not_a_page="placeholder (issue 8)"),
+    Rule(r"impact-assessment/", not_a_page="placeholder (issue 8)"),
     Rule(r"api/docs", not_a_page="redirects to /api/v1/docs"),
     Rule(r"api/v1/openapi\.json", not_a_page="the OpenAPI schema (JSON)"),
     Rule(r"api/v1/.*", not_a_page="JSON API endpoint"),

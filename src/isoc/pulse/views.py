@@ -23,7 +23,19 @@ PREVIEW_ROWS = 20
 
 def _focus_areas() -> list[dict]:
     areas = [("shutdowns:overview", _("Internet shutdowns"),
-              _("Deliberate disruptions of Internet access, from civil-society trackers and measurement signals."))]
+              _("Deliberate disruptions of Internet access, from civil-society trackers and measurement signals.")),
+             ("routing:overview", _("Routing security"),
+              _("Route origin validation against RPKI, hijacks, leaks and bogons, and MANRS scores per network.")),
+             ("enablers:overview", _("Enabling technologies"),
+              _("Adoption of IPv6, HTTPS, TLS 1.3, HTTP/3 and DNSSEC by country.")),
+             ("trust:index", _("Online trust"),
+              _("The Online Trust Audit of websites' email and web security.")),
+             ("resilience:index", _("Internet resilience"),
+              _("The Internet Resilience Index: infrastructure, performance, security and market readiness by country.")),
+             ("infra:ixps", _("Internet exchange points"),
+              _("IXPs and their members: keeping local traffic local.")),
+             ("infra:cn", _("Community networks"),
+              _("Networks built and run by communities to connect the unconnected, and a cost planner."))]
     out = []
     for name, title, text in areas:
         try:

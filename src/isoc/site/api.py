@@ -11,6 +11,9 @@ from isoc.elections.api import router as elections_router
 from isoc.enablers.api import router as enablers_router
 from isoc.events.api import router as events_router
 from isoc.fellowships.api import router as fellowships_router
+from isoc.infra.api import router as infra_router
+from isoc.iwn.api import router as iwn_router
+from isoc.resilience.api import router as resilience_router
 from isoc.incidents.api import router as incidents_router
 from isoc.learning.api import router as learning_router
 from isoc.members.api import TokenAuth
@@ -83,4 +86,7 @@ api.add_router("/elections/", elections_router)
 api.add_router("/learning/", learning_router)
 api.add_router("/trust/", trust_router)
 api.add_router("/fellowships/", fellowships_router)
+api.add_router("/pulse/resilience/", resilience_router)
+api.add_router("/pulse/", infra_router)
+api.add_router("/impact-assessment/", iwn_router)
 __all__ = ["api", "TokenAuth"]

@@ -18,6 +18,8 @@ from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.fellowships.cli import app as fellowships_app
+from isoc.infra.cli import app as infra_app
+from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
@@ -37,6 +39,8 @@ app.add_typer(enablers_app, name="enablers")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(trust_app, name="trust")
 app.add_typer(fellowships_app, name="fellowships")
+app.add_typer(resilience_app, name="resilience")
+app.add_typer(infra_app, name="infra")
 app.add_typer(learning_app, name="learning")
 console = Console(stderr=True)
 
@@ -133,6 +137,9 @@ def demo(
         from isoc.fellowships.demo import remove as remove_demo_fellowships
 
         remove_demo_fellowships()  # its applicants, reviewers and endorsing chapters are demo people and chapters
+        from isoc.infra.demo import remove as remove_demo_infra
+
+        remove_demo_infra()  # community networks may be run by demo chapters
         remove_demo_events()
         remove_demo_learning()
         remove_demo_elections()
@@ -185,6 +192,16 @@ def demo(
     fellowships = generate_fellowships(reset=reset, seed=seed)
     console.print(f"Fellowships demo: {fellowships['calls']} calls, {fellowships['applications']} applications, "
                   f"{fellowships['reviews']} reviews, {fellowships['alumni']} listed alumni")
+    from isoc.infra.demo import generate as generate_infra
+
+    infra = generate_infra(reset=reset, seed=seed)
+    if infra:
+        console.print("IXPs and community networks demo: " + ", ".join(f"{v} {k}" for k, v in infra.items()))
+    from isoc.resilience.demo import generate as generate_resilience
+
+    resilience = generate_resilience(reset=reset, seed=seed)
+    if resilience:
+        console.print("Internet Resilience Index demo: " + ", ".join(f"{v} {k}" for k, v in resilience.items()))
 
 
 @app.command()

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "isoc.trust",
     "isoc.learning",
     "isoc.fellowships.apps.FellowshipsConfig",
+    "isoc.resilience.apps.ResilienceConfig",
+    "isoc.infra.apps.InfraConfig",
+    "isoc.iwn.apps.IwnConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Community network API."""
+
+from ninja import Router
+
+router = Router(tags=["community networks"])

@@ -1,0 +1,5 @@
+"""IXP API."""
+
+from ninja import Router
+
+router = Router(tags=["ixps"])

@@ -1,0 +1,3 @@
+"""Community networks."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""State changes of the infra app: ``services.ixps`` and ``services.community``."""

@@ -1,0 +1,1 @@
+"""Community network state changes."""

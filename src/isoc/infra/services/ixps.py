@@ -1,0 +1,1 @@
+"""IXP state changes: imports and reconciliation."""

@@ -1,0 +1,1 @@
+"""The Internet Way of Networking (IWN) impact assessment."""

@@ -1,0 +1,5 @@
+"""IWN assessment API."""
+
+from ninja import Router
+
+router = Router(tags=["impact assessment"])

@@ -1,0 +1,1 @@
+"""Saved Internet Way of Networking assessments."""

@@ -1,0 +1,1 @@
+"""The Internet Resilience Index: per-country scores from pillars, dimensions and indicators."""

@@ -1,0 +1,5 @@
+"""Internet Resilience Index API."""
+
+from ninja import Router
+
+router = Router(tags=["resilience"])
