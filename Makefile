@@ -54,7 +54,7 @@ run: demo
 
 # Tests use their own data folder so they never touch the one `make run` serves.
 test: install-test
-	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -n 2 --dist loadgroup --durations=30 $(PYTEST_ARGS)
 
 unit: install-test
 	ISOC_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -m 'not e2e' $(PYTEST_ARGS)

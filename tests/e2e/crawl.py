@@ -56,8 +56,13 @@ def _admin_model_page(facts: dict, role: str, route: str) -> list[str]:
     if role != "staff":
         return []
     base = f"/admin/{app}/{model}/"
+    # Add, history and delete pages come from templates every model shares: opened for a
+    # sample of models (served_site._admin_sampled_pages says which and why).
+    sampled = facts["admin_sampled"].get(f"{app}.{model}", ["add", "history", "delete"])
     if add:
-        return [base + "add/"]
+        return [base + "add/"] if "add" in sampled else []
+    if view in ("history", "delete") and view not in sampled:
+        return []
     if view or password:
         # A model the demo data leaves empty has no object pages to open (its list and add
         # pages are still checked): served_site.prepare makes rows where it can.

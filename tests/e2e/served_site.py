@@ -195,6 +195,7 @@ def prepare(facts_file: str) -> None:
     admin_objects["members.person"] = str(member.pk)
     admin_objects["members.invoice"] = str(open_invoice.pk)
     admin_objects["members.organization"] = str(managed.pk)
+    admin_sampled = _admin_sampled_pages(admin_objects)
 
     # Someone else's links from emails: a reset link (the member's own would be spent
     # by signing in) and an address confirmation.
@@ -211,6 +212,7 @@ def prepare(facts_file: str) -> None:
         "confirm_email_key": EmailConfirmationHMAC(address).key,
         "reset": {"uidb36": user_pk_to_url_str(stranger), "key": default_token_generator.make_token(stranger)},
         "admin_objects": admin_objects,
+        "admin_sampled": admin_sampled,
         "invoice_content_type": ContentType.objects.get_for_model(m.Invoice).pk,
     }
     facts["pulse"] = _pulse_rows()
@@ -227,6 +229,37 @@ def prepare(facts_file: str) -> None:
     facts["learning"] = _learning_rows(member, staff)
     facts["fellowships"] = _fellowship_rows(member, staff)  # after learning: fellows are enrolled in its courses
     Path(facts_file).write_text(json.dumps(facts, indent=2))
+
+
+def _admin_sampled_pages(admin_objects: dict[str, str]) -> dict[str, list[str]]:
+    """Which models' generic admin pages the crawl opens (see crawl._admin_model_page).
+
+    Django renders every model's history and delete pages from the same two templates,
+    and its add page from the change page's template and form. Opening them for each of
+    sixty models checked the same markup sixty times and was a third of the staff crawl.
+    Each model's list and change pages are still opened (their columns, filters, fields
+    and widgets are the model's own); its add, history and delete pages are opened where
+    its admin makes them differ (its own add form or fieldsets, its own template, no
+    object to open a change page on) and for the first model of each app."""
+    from django.contrib import admin
+
+    first_of_app: set[str] = set()
+    sampled: dict[str, list[str]] = {}
+    for model, model_admin in sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label_lower):
+        label = model._meta.label_lower
+        pages = []
+        if model._meta.app_label not in first_of_app:
+            first_of_app.add(model._meta.app_label)
+            pages = ["add", "history", "delete"]
+        if getattr(model_admin, "add_form", None) or getattr(model_admin, "add_fieldsets", None) \
+                or model_admin.add_form_template or label not in admin_objects:
+            pages.append("add")
+        if model_admin.object_history_template:
+            pages.append("history")
+        if model_admin.delete_confirmation_template:
+            pages.append("delete")
+        sampled[label] = sorted(set(pages))
+    return sampled
 
 
 def _learning_rows(member, staff) -> dict:
