@@ -39,6 +39,8 @@ SOURCES = {
     "pch": SourceInfo(slug="pch-ixp-directory", name="PCH IXP directory", publisher="Packet Clearing House",
                       licence="As published by PCH", url="https://www.pch.net/ixp/dir",
                       description="Packet Clearing House's directory of Internet exchange points."),
+    "demo": SourceInfo(slug="isoc-demo-ixps", name="Demo IXPs", publisher="isoc (generated)",
+                       licence="Generated demo data", description="Generated IXPs and members: not real data."),
 }
 # Fields of an IXP taken from its records: PeeringDB's when it has one (kept up to date by
 # the exchanges themselves), else PCH's.
@@ -122,7 +124,9 @@ def import_directory(source: str, directory: str | Path, *, as_of: date | None =
                                        report={"file": str(directory), "error": summary.error.as_dict()}, actor=actor)
         summary.run_id = run.pk
         return summary
-    return store_snapshot(snapshot, directory=directory, actor=actor, started=started, summary=summary)
+    summary = store_snapshot(snapshot, directory=directory, actor=actor, started=started, summary=summary)
+    link_manrs_automatically()  # new IXPs may be MANRS participants already known to routing
+    return summary
 
 
 @transaction.atomic
@@ -144,7 +148,7 @@ def store_snapshot(snapshot: Snapshot, *, directory: Path, actor=None, started=N
         "source": data_source, "title": f"{info.name}: IXPs, LANs and members as of {snapshot.as_of.isoformat()}",
         "kind": Dataset.Kind.REFERENCE, "origin": f"{directory.name}/ ({', '.join(snapshot.files)})"[:500],
         "sha256": digest, "importer": f"ixps-{snapshot.source}", "importer_version": IMPORTER_VERSION,
-        "description": info.description})
+        "description": info.description, "is_demo": snapshot.source == "demo"})
     summary.dataset_slug = slug
     run = ImportRun.objects.create(dataset=dataset, importer=f"ixps-{snapshot.source}", importer_version=IMPORTER_VERSION,
                                    origin=str(directory)[:500], sha256=digest, started_at=started or timezone.now(),
@@ -211,6 +215,8 @@ def _store_ixps(snapshot: Snapshot, dataset: Dataset, run: ImportRun, summary: I
             wanted.append(s)
     existing = {r.source_id: r for r in IxpSource.objects.filter(source=source).select_related("ixp")}
     fresh = [s for s in wanted if s.source_id not in existing]
+    if source == "demo":  # demo IXPs are never joined to real ones
+        fresh = []
     decision = reconcile_ixps.reconcile([reconcile_ixps.Candidate.of(s.source_id, s) for s in fresh],
                                         _candidate_pool(source)) if fresh else reconcile_ixps.Reconciliation()
     matched = decision.match_for()
@@ -228,7 +234,8 @@ def _store_ixps(snapshot: Snapshot, dataset: Dataset, run: ImportRun, summary: I
                 summary.ixps_matched += 1
                 summary.matches.append({"source_id": s.source_id, "ixp": ixp.slug, "rule": m.rule, "reason": m.reason})
             else:
-                ixp = Ixp.objects.create(slug=_unique_slug(f"{s.name}-{s.country}", taken), **_ixp_fields(s))
+                ixp = Ixp.objects.create(slug=_unique_slug(f"{s.name}-{s.country}", taken), is_demo=source == "demo",
+                                         **_ixp_fields(s))
                 reason = ""
                 summary.ixps_created += 1
             record = IxpSource.objects.create(ixp=ixp, source=source, source_id=s.source_id, dataset=dataset,
