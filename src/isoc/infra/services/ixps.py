@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from isoc.infra import pch, peeringdb, reconcile_ixps
 from isoc.infra.ixps_records import Snapshot, SourceIxp, normalise_name, parse_prefix
@@ -91,9 +92,9 @@ def parse(source: str, directory: str | Path, as_of: date | None = None) -> Snap
         return peeringdb.parse_dir(directory)
     if source == "pch":
         if as_of is None:
-            raise RuleViolation("The PCH export carries no date: give the day it describes (--as-of).", field="as_of")
+            raise RuleViolation(_("The PCH export carries no date: give the day it describes (--as-of)."), field="as_of")
         return pch.parse_dir(directory, as_of)
-    raise RuleViolation(f"Unknown IXP source {source!r}.", field="source")
+    raise RuleViolation(_("Unknown IXP source %(source)s.") % {"source": source}, field="source")
 
 
 def _digest(directory: Path, files: list[str]) -> str:
@@ -404,7 +405,7 @@ def set_manrs_participant(ixp: Ixp, participant, *, actor=None) -> Ixp:
 
     ixp = Ixp.objects.select_for_update().get(pk=ixp.pk)
     if participant is not None and participant.programme != ManrsParticipant.Programme.IXP:
-        raise RuleViolation("Only a participant of the MANRS IXP programme can be linked to an IXP.",
+        raise RuleViolation(_("Only a participant of the MANRS IXP programme can be linked to an IXP."),
                             field="manrs_participant")
     before = ixp.manrs_participant
     ixp.manrs_participant = participant
