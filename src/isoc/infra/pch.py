@@ -185,6 +185,7 @@ def parse_dir(directory: str | Path, as_of: date) -> Snapshot:
 
 def _members(path: Path, subnet_owner: dict, kept: set[int], notes: list[Note]) -> list[SourceMember]:
     found: dict[tuple[int, int], dict] = {}
+    prefixes: dict[str, object] = {}
     for n, fields in _rows(path, MEMBERSHIP_HEADER):
         subnet, ip, _fqdn, asn_text = fields[:4]
         organisation = SEP.join(fields[4:]).strip().rstrip(",")  # the last column takes any extra ", "
@@ -199,10 +200,12 @@ def _members(path: Path, subnet_owner: dict, kept: set[int], notes: list[Note]) 
             asn = parse_asn(asn_text)
         except ValueError as exc:
             raise MalformedFile(path, n, "asn", str(exc)) from None
-        try:
-            prefix = parse_prefix(subnet)
-        except ValueError:
-            prefix = None
+        if subnet not in prefixes:  # the same few hundred subnets repeat over thousands of rows
+            try:
+                prefixes[subnet] = parse_prefix(subnet)
+            except ValueError:
+                prefixes[subnet] = None
+        prefix = prefixes[subnet]
         owners = subnet_owner.get(prefix, set()) if prefix is not None else set()
         if len(owners) != 1:
             why = "is not listed in " + SUBNETS if not owners else "belongs to several exchanges (" + ", ".join(map(str, sorted(owners))) + ")"

@@ -13,7 +13,7 @@ claimed by more than one record, is *ambiguous*: kept apart and reported, never 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from isoc.infra.ixps_records import Network, SourceIxp, normalise_name
@@ -64,32 +64,36 @@ class Reconciliation:
         return {m.new: m for m in self.matches}
 
 
-def _supernets(p: Network) -> Iterable[Network]:
-    for length in range(p.prefixlen, SHORTEST[p.version] - 1, -1):
-        yield p.supernet(new_prefix=length) if length < p.prefixlen else p
+def _keys(p: Network) -> list[tuple[int, int, int]]:
+    """Keys of the prefix and of each of its supernets down to ``SHORTEST``: (version,
+    leading bits as an integer, length). Integers, not ipaddress objects: this is the hot
+    loop of a reconciliation."""
+    bits = p.max_prefixlen
+    n = int(p.network_address)
+    return [(p.version, n >> (bits - length), length) for length in range(p.prefixlen, SHORTEST[p.version] - 1, -1)]
 
 
 def overlaps(new: list[Candidate], existing: list[Candidate]) -> dict[Hashable, dict[Hashable, tuple[Network, Network]]]:
     """new key → existing key → one overlapping pair (new prefix, existing prefix)."""
-    by_existing: dict[Network, list[Hashable]] = defaultdict(list)
-    by_new: dict[Network, list[Hashable]] = defaultdict(list)
+    by_existing: dict[tuple, list[tuple[Hashable, Network]]] = defaultdict(list)
+    by_new: dict[tuple, list[tuple[Hashable, Network]]] = defaultdict(list)
     for c in existing:
         for p in c.prefixes:
-            by_existing[p].append(c.key)
+            by_existing[_keys(p)[0]].append((c.key, p))
     for c in new:
         for p in c.prefixes:
-            by_new[p].append(c.key)
+            by_new[_keys(p)[0]].append((c.key, p))
     found: dict[Hashable, dict[Hashable, tuple[Network, Network]]] = defaultdict(dict)
-    for p, new_keys in by_new.items():  # an existing prefix containing (or equal to) a new one
-        for s in _supernets(p):
-            for ek in by_existing.get(s, ()):
-                for nk in new_keys:
-                    found[nk].setdefault(ek, (p, s))
-    for q, existing_keys in by_existing.items():  # a new prefix strictly containing an existing one
-        for s in list(_supernets(q))[1:]:
-            for nk in by_new.get(s, ()):
-                for ek in existing_keys:
-                    found[nk].setdefault(ek, (s, q))
+    for own, entries in by_new.items():  # an existing prefix containing (or equal to) a new one
+        for key in _keys(entries[0][1]):
+            for ek, q in by_existing.get(key, ()):
+                for nk, p in entries:
+                    found[nk].setdefault(ek, (p, q))
+    for own, entries in by_existing.items():  # a new prefix strictly containing an existing one
+        for key in _keys(entries[0][1])[1:]:
+            for nk, p in by_new.get(key, ()):
+                for ek, q in entries:
+                    found[nk].setdefault(ek, (p, q))
     return found
 
 
