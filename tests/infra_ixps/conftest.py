@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import SHARED_DATA
 
 PEERINGDB_DIR = SHARED_DATA / "country" / "ixp" / "peeringdb-2016"

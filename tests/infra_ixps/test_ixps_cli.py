@@ -4,11 +4,11 @@ required, a malformed file named with its row (exit status 1, nothing stored).""
 from __future__ import annotations
 
 import pytest
+from tests.infra_ixps.test_ixps_parsers import write_pch, write_pdb
 from typer.testing import CliRunner
 
 from isoc.infra.models import Ixp, Membership
 from isoc.site.cli import app
-from tests.infra_ixps.test_ixps_parsers import write_pch, write_pdb
 
 pytestmark = pytest.mark.django_db
 

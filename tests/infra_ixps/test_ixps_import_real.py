@@ -8,11 +8,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from tests.infra_ixps.conftest import PCH_AS_OF
 
 from isoc.infra.models import Ixp, IxpPrefix, IxpSource, Membership, PeeringLan
 from isoc.infra.services import ixps as services
 from isoc.pulse.models import ImportRun
-from tests.infra_ixps.conftest import PCH_AS_OF
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -26,7 +27,8 @@ def register(app: typer.Typer) -> None:
     """Add this part's commands to ``isoc infra``."""
 
     @app.command("import-peeringdb")
-    def import_peeringdb(directory: Path = typer.Argument(..., help="A PeeringDB API dump: ix.json, ixlan.json, ixpfx.json [, netixlan.json]")):
+    def import_peeringdb(directory: Annotated[Path, typer.Argument(
+            help="A PeeringDB API dump: ix.json, ixlan.json, ixpfx.json [, netixlan.json]")]):
         """Import IXPs, peering LANs, prefixes (and members when netixlan.json is there) from a PeeringDB dump; its date is meta.generated."""
         from isoc.site.cli import setup_django
 
@@ -36,8 +38,10 @@ def register(app: typer.Typer) -> None:
         _report(services.import_directory("peeringdb", directory))
 
     @app.command("import-pch")
-    def import_pch(directory: Path = typer.Argument(..., help="PCH export: ixp_exchange.csv, ixp_subnets.csv, ixp_membership.csv"),
-                   as_of: str = typer.Option(..., "--as-of", help="The day the export describes (YYYY-MM-DD): PCH files carry no date")):
+    def import_pch(directory: Annotated[Path, typer.Argument(
+                       help="PCH export: ixp_exchange.csv, ixp_subnets.csv, ixp_membership.csv")],
+                   as_of: Annotated[str, typer.Option(
+                       "--as-of", help="The day the export describes (YYYY-MM-DD): PCH files carry no date")]):
         """Import IXPs, subnets and members from the PCH directory CSVs as a snapshot of --as-of."""
         try:
             day = date.fromisoformat(as_of)

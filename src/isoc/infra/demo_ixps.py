@@ -13,7 +13,15 @@ from random import Random
 from django.db import transaction
 from django.utils import timezone
 
-from isoc.infra.ixps_records import ACTIVE, DEFUNCT, PLANNED, Snapshot, SourceIxp, SourceLan, SourceMember
+from isoc.infra.ixps_records import (
+    ACTIVE,
+    DEFUNCT,
+    PLANNED,
+    Snapshot,
+    SourceIxp,
+    SourceLan,
+    SourceMember,
+)
 
 # (country, city) of the demo exchanges; the demo routing networks are in KE, BR, DE, IN, ZA, FR.
 PLACES = [("KE", "Nairobi"), ("KE", "Mombasa"), ("BR", "São Paulo"), ("BR", "Porto Alegre"), ("DE", "Frankfurt"),

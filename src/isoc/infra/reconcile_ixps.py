@@ -84,12 +84,12 @@ def overlaps(new: list[Candidate], existing: list[Candidate]) -> dict[Hashable, 
         for p in c.prefixes:
             by_new[_keys(p)[0]].append((c.key, p))
     found: dict[Hashable, dict[Hashable, tuple[Network, Network]]] = defaultdict(dict)
-    for own, entries in by_new.items():  # an existing prefix containing (or equal to) a new one
+    for entries in by_new.values():  # an existing prefix containing (or equal to) a new one
         for key in _keys(entries[0][1]):
             for ek, q in by_existing.get(key, ()):
                 for nk, p in entries:
                     found[nk].setdefault(ek, (p, q))
-    for own, entries in by_existing.items():  # a new prefix strictly containing an existing one
+    for entries in by_existing.values():  # a new prefix strictly containing an existing one
         for key in _keys(entries[0][1])[1:]:
             for nk, p in by_new.get(key, ()):
                 for ek, q in entries:

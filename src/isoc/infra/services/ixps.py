@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from isoc.infra import pch, peeringdb, reconcile_ixps
 from isoc.infra.ixps_records import Snapshot, SourceIxp, normalise_name, parse_prefix
-from isoc.infra.models.ixps import IxpEvent, IxpPrefix, IxpSource, Ixp, Membership, PeeringLan
+from isoc.infra.models.ixps import Ixp, IxpEvent, IxpPrefix, IxpSource, Membership, PeeringLan
 from isoc.members.services import RuleViolation
 from isoc.pulse.importing import MalformedFile, SourceInfo
 from isoc.pulse.models import Country, Dataset, DataSource, ImportRun
