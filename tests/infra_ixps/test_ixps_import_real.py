@@ -23,7 +23,7 @@ def _counts() -> tuple:
             sorted(IxpSource.objects.values_list("pk", "ixp_id", "first_seen", "last_seen")))
 
 
-def test_both_sources_reconciled_and_idempotent(peeringdb_dir, pch_dir):
+def test_both_sources_reconciled_and_idempotent(client, peeringdb_dir, pch_dir):
     pdb = services.import_directory("peeringdb", peeringdb_dir)
     assert pdb.error is None and pdb.outcome == "applied"
     assert str(pdb.as_of) == "2016-10-19"  # meta.generated of ix.json
@@ -49,6 +49,11 @@ def test_both_sources_reconciled_and_idempotent(peeringdb_dir, pch_dir):
     record = IxpSource.objects.select_related("dataset__source", "import_run").filter(source="pch").first()
     assert record.dataset.source.publisher == "Packet Clearing House" and record.import_run.outcome == "applied"
     assert record.dataset.retrieved_at is not None and record.dataset.source.licence
+
+    # The page of the reconciled IXP shows both sources, why they were joined, and the members.
+    page = client.get(cabase.ixp.get_absolute_url()).content.decode()
+    assert "PeeringDB" in page and "PCH" in page and "2001:13c7:6001::/64" in page
+    assert cabase.ixp.memberships.exists() and "AS" in page
 
     before = _counts()
     again_pdb = services.import_directory("peeringdb", peeringdb_dir)

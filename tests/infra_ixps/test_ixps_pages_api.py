@@ -127,3 +127,20 @@ def test_automatic_manrs_link_by_name(demo):
     ManrsParticipant.objects.create(name="Demo IX Nairobi", slug="dix", programme="ixp")
     assert services.link_manrs_automatically() == 1
     assert Ixp.objects.get(name="Demo IX Nairobi").manrs_link.startswith("same name")
+
+
+def test_admin_changes_the_manrs_link_through_the_service(client, demo):
+    from isoc.routing.models import ManrsParticipant
+    from tests.conftest import make_person
+
+    administrator = make_person("admin@example.org", admin=True)
+    client.force_login(administrator)
+    participant = ManrsParticipant.objects.create(name="Kenya IXP Association", slug="kixp", programme="ixp")
+    url = f"/admin/infra/ixp/{demo.pk}/change/"
+    assert client.get(url).status_code == 200
+    assert client.get("/admin/infra/ixp/add/").status_code == 403  # IXPs come from imports
+    response = client.post(url, {"manrs_participant": participant.pk})
+    assert response.status_code == 302
+    demo.refresh_from_db()
+    assert demo.manrs_participant == participant
+    assert IxpEvent.objects.filter(ixp=demo, what="manrs-set", actor=administrator).exists()
