@@ -102,3 +102,12 @@ def test_country_statistics_and_indicator():
     assert (stats.routed, stats.routed_at_local_ixp, stats.local_share) == (3, 2, pytest.approx(66.7))
     assert indicators.ixps_by_country(D3) == {"RW": 2}
     assert indicators.ixps_by_country(date(2020, 1, 1)) == {}
+
+
+def test_an_older_snapshot_imported_late_only_moves_first_seen_back():
+    store(snap(D2, [("1", 100, True)]))
+    late = store(snap(D1, [("1", 100, True), ("1", 200, None)]))
+    assert late.earlier == 1 and late.outcome == "applied"
+    assert stays(100) == [(D1, D2, None)]
+    # 200 is in the older snapshot only: a stay of that day, not marked as left by it.
+    assert stays(200) == [(D1, D1, None)]

@@ -61,6 +61,7 @@ class ImportSummary:
     members_read: int | None = None
     joined: int = 0
     left: int = 0
+    earlier: int = 0  # stays found to have begun earlier (an older snapshot imported late)
     matches: list[dict] = field(default_factory=list)
     ambiguous: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -70,7 +71,7 @@ class ImportSummary:
 
     @property
     def changes(self) -> int:
-        return self.ixps_created + self.ixps_matched + self.ixps_updated + self.joined + self.left
+        return self.ixps_created + self.ixps_matched + self.ixps_updated + self.joined + self.left + self.earlier
 
     def lines(self) -> list[str]:
         if self.error is not None:
@@ -320,8 +321,10 @@ def _store_members(snapshot: Snapshot, records: dict[str, IxpSource], summary: I
         if record is not None:
             present[record.pk][m.asn] = m
     stays: dict[tuple[int, int], list[Membership]] = defaultdict(list)
+    asns_of: dict[int, set[int]] = defaultdict(set)  # record pk → ASNs with any stay
     for stay in Membership.objects.filter(record__in=list(records.values())):
         stays[(stay.record_id, stay.asn)].append(stay)
+        asns_of[stay.record_id].add(stay.asn)
     new = []
     for record in records.values():
         seen = present.get(record.pk, {})
@@ -341,14 +344,13 @@ def _store_members(snapshot: Snapshot, records: dict[str, IxpSource], summary: I
                 st = min(following, key=lambda x: x.first_seen)
                 st.first_seen = as_of
                 st.save(update_fields=["first_seen"])
+                summary.earlier += 1
                 continue
             new.append(Membership(ixp_id=record.ixp_id, record=record, asn=asn, addresses=list(m.addresses),
                                   organisation=m.organisation, route_server_peer=m.route_server_peer,
                                   first_seen=as_of, last_seen=as_of))
-        for (rec_pk, asn), sts in stays.items():
-            if rec_pk != record.pk or asn in seen:
-                continue
-            for st in sts:
+        for asn in asns_of.get(record.pk, set()) - set(seen):
+            for st in stays[(record.pk, asn)]:
                 if st.left_on is None and st.last_seen < as_of:
                     st.left_on = as_of
                     st.save(update_fields=["left_on"])
