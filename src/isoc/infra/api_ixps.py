@@ -90,7 +90,7 @@ class IxpStatsOut(Schema):
 
 
 class IxpDetailOut(IxpOut):
-    manrs_link: str
+    manrs_link: str = Field(description="why the MANRS participant is linked: staff, name, website or demo; empty when none")
     stats: IxpStatsOut
     lans: list[LanOut]
     source_records: list[SourceOut]

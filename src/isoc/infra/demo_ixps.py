@@ -105,7 +105,7 @@ def _link_manrs() -> None:
 
     participants = list(ManrsParticipant.objects.filter(is_demo=True, programme=ManrsParticipant.Programme.IXP).order_by("pk"))
     for ixp, p in zip(Ixp.objects.filter(is_demo=True, status=ACTIVE).order_by("pk"), participants, strict=False):
-        ixp.manrs_participant, ixp.manrs_link = p, "demo link"
+        ixp.manrs_participant, ixp.manrs_link = p, Ixp.ManrsLink.DEMO
         ixp.save(update_fields=["manrs_participant", "manrs_link"])
 
 

@@ -31,6 +31,12 @@ class Ixp(models.Model):
         DEFUNCT = "defunct", pgettext_lazy("IXP status", "Defunct")
         UNKNOWN = "unknown", pgettext_lazy("IXP status", "Unknown")
 
+    class ManrsLink(models.TextChoices):
+        STAFF = "staff", _("set by staff")
+        NAME = "name", _("same name as the MANRS participant")
+        WEBSITE = "website", _("same website as the MANRS participant")
+        DEMO = "demo", _("demo data")
+
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
     long_name = models.CharField(max_length=300, blank=True)
@@ -44,7 +50,8 @@ class Ixp(models.Model):
         "routing.ManrsParticipant", null=True, blank=True, on_delete=models.SET_NULL, related_name="ixps",
         limit_choices_to={"programme": "ixp"},
         help_text=_("The MANRS IXP programme participant that runs this exchange (set by staff or matched by name or website)."))
-    manrs_link = models.CharField(max_length=200, blank=True, help_text=_("Why the MANRS participant is linked."))
+    manrs_link = models.CharField(max_length=10, blank=True, choices=ManrsLink.choices,
+                                  help_text=_("Why the MANRS participant is linked."))
     is_demo = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 

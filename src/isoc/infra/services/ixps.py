@@ -393,9 +393,9 @@ def link_manrs_automatically() -> int:
         if len(hits) == 1:
             ((p, how),) = hits.values()
             ixp.manrs_participant = p
-            ixp.manrs_link = f"same {how} as the MANRS participant “{p.name}”"[:200]
+            ixp.manrs_link = Ixp.ManrsLink.NAME if how == "name" else Ixp.ManrsLink.WEBSITE
             ixp.save(update_fields=["manrs_participant", "manrs_link"])
-            IxpEvent.objects.create(ixp=ixp, what="manrs-linked", note=ixp.manrs_link)
+            IxpEvent.objects.create(ixp=ixp, what="manrs-linked", note=f"same {how} as “{p.name}”"[:500])
             made += 1
     return made
 
@@ -411,7 +411,7 @@ def set_manrs_participant(ixp: Ixp, participant, *, actor=None) -> Ixp:
                             field="manrs_participant")
     before = ixp.manrs_participant
     ixp.manrs_participant = participant
-    ixp.manrs_link = "set by staff" if participant is not None else ""
+    ixp.manrs_link = Ixp.ManrsLink.STAFF if participant is not None else ""
     ixp.save(update_fields=["manrs_participant", "manrs_link"])
     IxpEvent.objects.create(ixp=ixp, actor=actor, what="manrs-set" if participant else "manrs-unset",
                             note=f"{before or '—'} → {participant or '—'}"[:500])
