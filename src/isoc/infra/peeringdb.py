@@ -162,7 +162,9 @@ def _members(path: Path, lan_to_ix: dict[int, int], notes: list[Note]) -> list[S
             except ValueError:
                 raise MalformedFile(path, i, key, f"not an IP address: {value!r}"[:300]) from None
         rs = r.get("is_rs_peer")
-        entry = found.setdefault((ix_id, asn), {"addresses": [], "rs": None, "org": _text(r, "name")})
+        # netixlan's own "name" is the exchange's, not the network's: the organisation is
+        # left blank and the pages show the name routing knows for the ASN.
+        entry = found.setdefault((ix_id, asn), {"addresses": [], "rs": None, "org": ""})
         entry["addresses"].extend(a for a in addresses if a not in entry["addresses"])
         if isinstance(rs, bool):
             entry["rs"] = bool(entry["rs"]) or rs
