@@ -309,7 +309,12 @@ RULES: list[Rule] = [
     Rule(r"api/v1/docs", everyone("/api/v1/docs")),
     # issue 8 placeholders, replaced by each part's real pages
     Rule(r"pulse/resilience/", not_a_page="placeholder (issue 8)"),
-    Rule(r"pulse/ixps/", not_a_page="placeholder (issue 8)"),
+    Rule(r"pulse/ixps/", everyone("/pulse/ixps/")),
+    Rule(r"pulse/ixps/ixps\.csv", not_a_page="CSV download of the IXP search"),
+    Rule(r"pulse/ixps/countries/<str:code>/", lambda f, role: [f"/pulse/ixps/countries/{f['ixps']['country']}/"]),
+    Rule(r"pulse/ixps/<slug:slug>/", lambda f, role: [f"/pulse/ixps/{f['ixps']['slug']}/"]),
+    Rule(r"pulse/ixps/<slug:slug>/members\.csv", not_a_page="CSV download of an IXP's members"),
+    Rule(r"pulse/ixps/<slug:slug>/manrs/", not_a_page="POST-only: staff link an IXP to MANRS (the IXP page shows the form)"),
     Rule(r"pulse/community-networks/", not_a_page="placeholder (issue 8)"),
     Rule(r"impact-assessment/", not_a_page="placeholder (issue 8)"),
     Rule(r"api/docs", not_a_page="redirects to /api/v1/docs"),

@@ -158,6 +158,9 @@ def prepare(facts_file: str) -> None:
     from isoc.incidents import demo as incidents_demo
 
     incidents_demo.generate(reset=True)  # before the admin's object pages are picked below
+    from isoc.infra import demo_ixps
+
+    demo_ixps.generate(reset=True)  # after the routing demo (MANRS links), before the admin's pages are picked
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
@@ -219,6 +222,7 @@ def prepare(facts_file: str) -> None:
     facts["routing"] = _routing_rows()
     facts["enablers"] = _enablers_rows()
     facts["incidents"] = _incident_rows()
+    facts["ixps"] = _ixp_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
     from isoc.elections import demo as elections_demo
@@ -428,6 +432,14 @@ def _routing_rows() -> dict:
     participant = ManrsParticipant.objects.order_by("pk").values_list("slug", flat=True).first()
     return {"asn": routing_demo.asn(1), "country": routing_demo.COUNTRIES[1].lower(), "incident": incident or 0,
             "participant": participant or "no-such-participant", "prefix": routing_demo.v4_prefixes(1)[0]}
+
+
+def _ixp_rows() -> dict:
+    """A demo IXP with members and its country."""
+    from isoc.infra.models import Ixp
+
+    ixp = Ixp.objects.filter(is_demo=True, status="active").order_by("pk").first()
+    return {"slug": ixp.slug, "country": ixp.country_id.lower()}
 
 
 def _election_rows(member, staff) -> dict:
