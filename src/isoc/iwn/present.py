@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from isoc.iwn import assess
 from isoc.iwn.questionnaire import ANSWERS, Part, Questionnaire, Step
+
+
+def tr(text: str) -> str:
+    """A questionnaire text (marked in its edition's module) in the reader's language."""
+    return translation.gettext(text)
 
 
 def answer_labels() -> dict[str, str]:
@@ -28,16 +34,16 @@ def kind_label(kind: str) -> str:
 
 def part(p: Part, answers: Mapping[str, str] | None = None) -> dict:
     labels = answer_labels()
-    return {"key": p.key, "kind": p.kind, "kind_label": kind_label(p.kind), "title": _(p.title),
-            "explanation": _(p.explanation),
-            "questions": [{"key": q.key, "text": _(q.text), "harm_if": sorted(q.harm_if), "reason": _(q.reason),
+    return {"key": p.key, "kind": p.kind, "kind_label": kind_label(p.kind), "title": tr(p.title),
+            "explanation": tr(p.explanation),
+            "questions": [{"key": q.key, "text": tr(q.text), "harm_if": sorted(q.harm_if), "reason": tr(q.reason),
                            "answer": (answers or {}).get(q.key, ""),
                            "answer_label": labels.get((answers or {}).get(q.key, ""), _("Not answered"))}
                           for q in p.questions]}
 
 
 def step(s: Step, answers: Mapping[str, str] | None = None) -> dict:
-    return {"key": s.key, "title": _(s.title), "intro": _(s.intro), "parts": [part(p, answers) for p in s.parts]}
+    return {"key": s.key, "title": tr(s.title), "intro": tr(s.intro), "parts": [part(p, answers) for p in s.parts]}
 
 
 def questionnaire(q: Questionnaire) -> dict:
@@ -52,7 +58,7 @@ def report(r: assess.Report, answers: Mapping[str, str]) -> dict:
     for f in r.findings:
         shown = part(f.part, answers)
         findings.append({**shown, "verdict": f.verdict, "verdict_label": verdicts[f.verdict],
-                         "reasons": [_(q.reason) for q in f.harms], "answered": f.answered, "unsure": f.unsure,
+                         "reasons": [tr(q.reason) for q in f.harms], "answered": f.answered, "unsure": f.unsure,
                          "applicable": f.applicable})
     counts = r.counts
     return {"version": r.version, "verdict": r.verdict, "verdict_label": verdicts[r.verdict],
