@@ -86,9 +86,16 @@ def validate(questionnaire: Questionnaire, answers: object) -> dict[str, str]:
 
 def finding(questionnaire: Questionnaire, part: Part, answers: Mapping[str, str]) -> Finding:
     """One part's verdict from already valid answers."""
-    harms = tuple(q for q in part.questions if answers.get(q.key) in q.harm_if)
-    applicable = sum(1 for q in part.questions if answers.get(q.key) != NOT_APPLICABLE)
-    unsure = sum(1 for q in part.questions if answers.get(q.key, NOT_SURE) == NOT_SURE)
+    harms: list[Question] = []
+    applicable = unsure = 0
+    for q in part.questions:  # one pass: this runs for every part of every report
+        given = answers.get(q.key, NOT_SURE)  # unanswered counts as not sure
+        if given in q.harm_if and q.key in answers:
+            harms.append(q)
+        if given != NOT_APPLICABLE:
+            applicable += 1
+            if given == NOT_SURE:
+                unsure += 1
     answered = applicable - unsure
     if harms:
         verdict = MAY_HARM
@@ -96,7 +103,7 @@ def finding(questionnaire: Questionnaire, part: Part, answers: Mapping[str, str]
         verdict = NOT_ENOUGH
     else:
         verdict = NO_HARM
-    return Finding(part, verdict, harms, answered, unsure, applicable)
+    return Finding(part, verdict, tuple(harms), answered, unsure, applicable)
 
 
 def report(questionnaire: Questionnaire, answers: object) -> Report:
