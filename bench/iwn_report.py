@@ -121,7 +121,7 @@ def main() -> None:
         t1 = time.perf_counter()
         vectorised = with_numpy(sets)
         t2 = time.perf_counter()
-        for name, ours, theirs in zip(("part verdicts", "overall verdicts", "harms"), core_codes(reports), vectorised):
+        for name, ours, theirs in zip(("part verdicts", "overall verdicts", "harms"), core_codes(reports), vectorised, strict=True):
             if not np.array_equal(ours, theirs):
                 raise SystemExit(f"the core and NumPy disagree on the {name}")
         core_times.append(t1 - t0)

@@ -18,7 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from isoc.iwn.questionnaire.model import ANSWERS, NOT_APPLICABLE, NOT_SURE, Part, Question, Questionnaire
+from isoc.iwn.questionnaire.model import (
+    ANSWERS,
+    NOT_APPLICABLE,
+    NOT_SURE,
+    Part,
+    Question,
+    Questionnaire,
+)
 
 MAY_HARM, NO_HARM, NOT_ENOUGH = "may_harm", "no_harm", "not_enough_information"
 VERDICTS = (MAY_HARM, NOT_ENOUGH, NO_HARM)
