@@ -84,6 +84,8 @@ def test_the_share_link_is_read_only_for_everyone_else(client, person, other_per
         assert reader.get(f"/impact-assessment/{a.share_token}/step/1/").status_code == 403
     assert Assessment.objects.filter(pk=a.pk).exists()
     assert client.get("/impact-assessment/nonexistent-token-123/").status_code == 404
+    assert client.get("/impact-assessment/bad%00token-123456/").status_code == 404
+    assert client.get(f"/impact-assessment/{a.share_token}/edit/x%00yyyyyyyyy/").status_code == 404
 
 
 def test_the_owner_edits_deletes_and_lists_their_assessments(member_client, person):
@@ -130,8 +132,9 @@ def test_bad_details_are_form_errors_and_nothing_is_made(client):
     assert r.status_code == 400 and "under 200 characters" in r.content.decode()
     r = client.post("/impact-assessment/new/", {"title": "Huge", "proposal": "p" * 20_001})
     assert r.status_code == 400
-    r = client.post("/impact-assessment/new/", {"title": "Where", "country": "ZZ"})
-    assert r.status_code == 400 and "Choose a country" in r.content.decode()
+    for country in ("ZZ", "K\x00", "KEN"):
+        r = client.post("/impact-assessment/new/", {"title": "Where", "country": country})
+        assert r.status_code == 400 and "Choose a country" in r.content.decode()
     assert not Assessment.objects.exists()
 
 

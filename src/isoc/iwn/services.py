@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 
@@ -50,7 +51,9 @@ def _text(value: object, field: str, limit: int, *, required: bool) -> str:
 def _country(code: object) -> Country | None:
     if code in ("", None):
         return None
-    country = Country.objects.filter(code=str(code).upper()[:2]).first() if isinstance(code, str) and len(code) == 2 else None
+    # Only two ASCII letters reach the query (a NUL byte would be refused by PostgreSQL).
+    valid = isinstance(code, str) and re.fullmatch(r"[A-Za-z]{2}", code)
+    country = Country.objects.filter(code=code.upper()).first() if valid else None
     if country is None:
         raise RuleViolation(_("Choose a country from the list."), "country", code="invalid")
     return country

@@ -9,6 +9,8 @@ is shown on the form (400), never a 500."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -27,6 +29,7 @@ from isoc.members.countries import COUNTRY_CHOICES
 SESSION_TOKENS = "iwn_edit_tokens"  # share token -> edit token, for anonymous authors
 SESSION_NEW = "iwn_new_edit_link"  # the share token whose edit link is still to be shown once
 MAX_SESSION_TOKENS = 50
+TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def _remember(request, assessment: Assessment, edit_token: str) -> None:
@@ -40,7 +43,15 @@ def _session_token(request, assessment: Assessment) -> str | None:
     return request.session.get(SESSION_TOKENS, {}).get(assessment.share_token)
 
 
+def _token_shape(token: str) -> None:
+    """Tokens are URL-safe base64; anything else (a NUL byte, which PostgreSQL refuses in
+    a query) is an unknown assessment."""
+    if not TOKEN.fullmatch(token):
+        raise Http404
+
+
 def _shared(share_token: str) -> Assessment:
+    _token_shape(share_token)
     return get_object_or_404(Assessment.objects.select_related("country", "owner"), share_token=share_token)
 
 
@@ -92,6 +103,7 @@ def claim(request, share_token: str, edit_token: str):
     """The edit link: keeps the token in this browser's session and opens the first step.
     A wrong token is a 404, like an unknown assessment, so tokens cannot be probed."""
     assessment = _shared(share_token)
+    _token_shape(edit_token)
     if not services.may_edit(assessment, None, edit_token):
         raise Http404
     _remember(request, assessment, edit_token)
