@@ -192,3 +192,15 @@ def test_the_report_and_questionnaire_are_translated(client):
     client.cookies.load({"django_language": "fr"})
     page = client.get(f"/impact-assessment/{a.share_token}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Pas assez d" in page
+
+
+def test_staff_see_assessments_and_their_history_in_the_admin(staff_client, person):
+    a, _token = services.create_assessment(title="Seen by the secretariat")
+    services.save_answers(a, {"privacy.1": "yes"})
+    assert "Seen by the secretariat" in staff_client.get("/admin/iwn/assessment/").content.decode()
+    page = staff_client.get(f"/admin/iwn/assessment/{a.pk}/change/").content.decode()
+    assert "answers changed" in page
+    assert staff_client.get("/admin/iwn/assessment/add/").status_code == 403
+    member = Client()
+    member.force_login(person)
+    assert member.get("/admin/iwn/assessment/").status_code == 302
