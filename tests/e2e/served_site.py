@@ -232,6 +232,8 @@ def prepare(facts_file: str) -> None:
     facts["trust"] = _trust_rows(managed)
     facts["learning"] = _learning_rows(member, staff)
     facts["fellowships"] = _fellowship_rows(member, staff)  # after learning: fellows are enrolled in its courses
+    facts["iwn"] = _iwn_rows(member)
+    admin_objects["iwn.assessment"] = str(_assessment_pk(facts["iwn"]["report"]))
     Path(facts_file).write_text(json.dumps(facts, indent=2))
 
 
@@ -264,6 +266,27 @@ def _admin_sampled_pages(admin_objects: dict[str, str]) -> dict[str, list[str]]:
             pages.append("delete")
         sampled[label] = sorted(set(pages))
     return sampled
+def _assessment_pk(share_token: str) -> int:
+    from isoc.iwn.models import Assessment
+
+    return Assessment.objects.get(share_token=share_token).pk
+
+
+def _iwn_rows(member) -> dict:
+    """The impact assessment demo's samples, and one assessment of the member's own,
+    part answered, whose steps and details the member opens."""
+    from isoc.iwn import demo as iwn_demo
+    from isoc.iwn import services
+    from isoc.iwn.models import Assessment
+
+    iwn_demo.generate(reset=True)
+    own = Assessment.objects.filter(owner=member, title="Crawl: a data localisation bill").first()
+    if own is None:
+        own, _token = services.create_assessment(title="Crawl: a data localisation bill", owner=member, country="KE",
+                                                 proposal="Personal data must be stored in the country.")
+        services.save_answers(own, {"reachability.2": "yes", "privacy.1": "not_sure"})
+    sample = Assessment.objects.filter(is_demo=True).order_by("pk").first()
+    return {"report": sample.share_token, "own": own.share_token}
 
 
 def _learning_rows(member, staff) -> dict:

@@ -71,6 +71,12 @@ def test_forms_with_errors_meet_wcag_22_aa(browser, served_site):
         expect(page.locator(".errorlist").first).to_be_visible()
         failures += check_page(visitor, "sign-up with errors")
 
+        page.goto("/impact-assessment/new/")
+        server_validation_only(page)
+        page.get_by_role("button", name="Start the questionnaire").click()
+        expect(page.locator(".errorlist").first).to_be_visible()
+        failures += check_page(visitor, "impact assessment started without a title")
+
         member.sign_in("member")
         page = member.page
         page.goto("/members/organizations/join/")

@@ -15,7 +15,8 @@ TIERS = [
     ("platinum", "Platinum", 6, Decimal("100000.00")),
 ]
 
-STAFF_APPS = ("pulse", "shutdowns", "routing", "enablers", "chapters", "events", "elections", "trust")
+STAFF_APPS = ("pulse", "shutdowns", "routing", "enablers", "chapters", "events", "elections", "trust",
+              "iwn")
 
 ROLE_PERMISSIONS = {
     "member": [],

@@ -140,6 +140,9 @@ def demo(
         from isoc.infra.demo import remove as remove_demo_infra
 
         remove_demo_infra()  # community networks may be run by demo chapters
+        from isoc.iwn.demo import remove as remove_demo_iwn
+
+        remove_demo_iwn()
         remove_demo_events()
         remove_demo_learning()
         remove_demo_elections()
@@ -202,6 +205,10 @@ def demo(
     resilience = generate_resilience(reset=reset, seed=seed)
     if resilience:
         console.print("Internet Resilience Index demo: " + ", ".join(f"{v} {k}" for k, v in resilience.items()))
+    from isoc.iwn.demo import generate as generate_iwn
+
+    iwn = generate_iwn(reset=reset, seed=seed)
+    console.print(f"Impact assessment demo: {iwn['assessments']} sample assessments")
 
 
 @app.command()
