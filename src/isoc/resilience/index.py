@@ -7,7 +7,12 @@ The method, step by step (the methodology page says the same, from ``METHOD``):
 2. Per indicator, over every country with a value: outliers are clipped at the Tukey
    fences. Q1 and Q3 are the 25th and 75th percentiles with linear interpolation
    (numpy's default, "type 7"); IQR = Q3 − Q1; a value above Q3 + 1.5·IQR is set to that
-   fence, one below Q1 − 1.5·IQR to that fence.
+   fence, one below Q1 − 1.5·IQR to that fence. When IQR is 0 (half the countries or more
+   share one value, e.g. no shutdown) nothing is clipped: the fences would collapse onto
+   that value and every country would score the same. Clipping is not monotone: raising
+   one country's value can move a quartile, clip another country's outlier and so move
+   the minimum or maximum, which can lower the raised country's score (rare; shown in
+   the tests and on the methodology page).
 3. Min–max normalisation to 0–100 over the clipped values: (x − min) / (max − min) × 100,
    inverted (100 − that) when lower is better. When every country has the same value
    (or only one country has one) there is no spread to rank by: every country gets 50.
@@ -26,6 +31,7 @@ The method, step by step (the methodology page says the same, from ``METHOD``):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -71,6 +77,10 @@ class Result:
 def tukey_fences(values: np.ndarray) -> tuple[float, float]:
     q1, q3 = np.percentile(values, [25, 75], method="linear")
     iqr = q3 - q1
+    if iqr <= 0:
+        # Half the countries or more share one value (e.g. no shutdown at all): the fences
+        # would collapse onto it and erase every difference, so nothing is clipped.
+        return -math.inf, math.inf
     return float(q1 - FENCE * iqr), float(q3 + FENCE * iqr)
 
 
