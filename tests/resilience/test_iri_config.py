@@ -69,3 +69,13 @@ def test_unreadable_files(tmp_path):
     bad.write_text("- a list")
     with pytest.raises(tree.ConfigError, match="mapping"):
         tree.load(bad)
+
+
+def test_every_name_and_unit_of_the_shipped_tree_is_marked_for_translation():
+    from isoc.resilience.labels import NAMES
+
+    marked = {str(n._proxy____args[1]) if hasattr(n, "_proxy____args") else str(n) for n in NAMES}
+    t = tree.load()
+    names = {p.name for p in t.pillars} | {d.name for d in t.dimensions()} | {i.name for i in t.indicators()}
+    units = {i.unit for i in t.indicators() if i.unit}
+    assert names | units <= marked, sorted((names | units) - marked)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from isoc.pulse import country_panels
 from isoc.resilience import queries
+from isoc.resilience.labels import label
 from isoc.resilience.models import CountryScore
 
 
@@ -17,6 +18,6 @@ def resilience_panel(request, country):
     if score is None:
         return None
     tree = queries.trees.default()
-    pillars = [{"name": p.name, "score": score.pillars.get(p.code, {}).get("score")} for p in tree.pillars]
+    pillars = [{"name": label(p.name), "score": score.pillars.get(p.code, {}).get("score")} for p in tree.pillars]
     return country_panels.Panel(title=_("Internet Resilience Index"), template="resilience/country_panel.html",
                                 context={"score": score, "pillars": pillars}, order=40, slug="resilience")

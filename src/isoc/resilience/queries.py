@@ -11,6 +11,7 @@ from isoc.pulse.models import Country, Region
 from isoc.resilience import index
 from isoc.resilience import tree as trees
 from isoc.resilience.inputs import POPULATION
+from isoc.resilience.labels import label
 from isoc.resilience.models import CountryScore, InputValue
 from isoc.resilience.services import quarter_inputs
 
@@ -78,11 +79,11 @@ class Breakdown:
         region = self.region or {"pillars": {}, "dimensions": {}}
         for p in self.tree.pillars:
             node = self.score.pillars.get(p.code, {})
-            out.append({"level": "pillar", "name": p.name, "score": node.get("score"), "coverage": node.get("coverage", 0),
+            out.append({"level": "pillar", "name": label(p.name), "score": node.get("score"), "coverage": node.get("coverage", 0),
                         "region": region["pillars"].get(p.code)})
             for d in p.dimensions:
                 node = self.score.dimensions.get(d.code, {})
-                out.append({"level": "dimension", "name": d.name, "score": node.get("score"),
+                out.append({"level": "dimension", "name": label(d.name), "score": node.get("score"),
                             "coverage": node.get("coverage", 0), "region": region["dimensions"].get(d.code)})
         return out
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from isoc.pulse import opendata
 from isoc.pulse.models import Country
 from isoc.resilience import index, queries
+from isoc.resilience.labels import label
+from isoc.resilience.models import Computation
 from isoc.resilience import tree as trees
 from isoc.resilience.services import QUARTER
 from isoc.shutdowns import worldmap_points
@@ -62,6 +64,7 @@ def overview(request):
         "form": form, "quarter": quarter, "rows": rows, "map": map_rows, "legend": legend(),
         "map_size": (worldmap_points.WIDTH, MAP_HEIGHT), "tree": trees.default(),
         "regions": queries.region_summary(quarter) if quarter and not region else [],
+        "is_demo": bool(quarter) and Computation.objects.filter(quarter=quarter, is_current=True, is_demo=True).exists(),
         "status": 200 if form.is_valid() or not form.is_bound else 400,
     }, status=200 if form.is_valid() or not form.is_bound else 400)
 
@@ -77,7 +80,7 @@ def country(request, code: str):
 def methodology(request):
     return render(request, "resilience/methodology.html", {
         "tree": trees.default(), "sources": trees.SOURCES, "fence": index.FENCE, "all_equal": index.ALL_EQUAL_SCORE,
-        "min_pillars": index.MIN_PILLARS, "pillar_count": trees.PILLARS, "per": index.PER})
+        "min_pillars": index.MIN_PILLARS, "worldbank_source": "worldbank:CODE", "pillar_count": trees.PILLARS, "per": index.PER})
 
 
 class WhatIfForm(forms.Form):
@@ -89,7 +92,7 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, quarters: list[str], countries: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = countries
-        self.fields["indicator"].choices = [(i.code, f"{i.name} ({i.unit})" if i.unit else i.name) for i in trees.default().indicators()]
+        self.fields["indicator"].choices = [(i.code, f"{label(i.name)} ({label(i.unit)})" if i.unit else label(i.name)) for i in trees.default().indicators()]
         self.fields["quarter"].choices = [(q, q) for q in quarters]
 
     def clean_value(self):
@@ -131,9 +134,9 @@ def _comparison(result: queries.WhatIf) -> list[dict]:
 
     rows = [row("overall", _("Overall"), result.before.overall, result.after.overall)]
     for p in result.tree.pillars:
-        rows.append(row("pillar", p.name, _score(result.before.pillars, p.code), _score(result.after.pillars, p.code)))
+        rows.append(row("pillar", label(p.name), _score(result.before.pillars, p.code), _score(result.after.pillars, p.code)))
         for d in p.dimensions:
-            rows.append(row("dimension", d.name, _score(result.before.dimensions, d.code), _score(result.after.dimensions, d.code)))
+            rows.append(row("dimension", label(d.name), _score(result.before.dimensions, d.code), _score(result.after.dimensions, d.code)))
     return rows
 
 
