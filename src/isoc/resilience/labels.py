@@ -46,7 +46,7 @@ NAMES = (
     pgettext_lazy("IRI", "Upstream providers"),
     pgettext_lazy("IRI", "per million people"),
     pgettext_lazy("IRI", "events"),
-    pgettext_lazy("IRI", "% of income"),
+    pgettext_lazy("IRI", "percent of income"),
     pgettext_lazy("IRI", "networks"),
     pgettext_lazy("IRI", "Mbit/s"),
     pgettext_lazy("IRI", "ms"),
