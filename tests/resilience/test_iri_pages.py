@@ -109,6 +109,12 @@ def test_what_if_bad_input_is_a_form_error(client, computed, query):
     assert r.status_code == 400 and 'class="errorlist' in r.content.decode()
 
 
+def test_what_if_from_a_country_page_is_not_an_error(client, computed):
+    r = client.get(f"/pulse/resilience/what-if/?country=ke&quarter={Q1}")
+    html = r.content.decode()
+    assert r.status_code == 200 and 'class="errorlist' not in html and '<option value="ke" selected>' in html
+
+
 def test_what_if_without_population_for_a_per_capita_indicator(client, computed):
     InputValue.objects.filter(country="FR", indicator=POPULATION).delete()
     r = client.get(f"/pulse/resilience/what-if/?country=fr&indicator=ixps&value=3&quarter={Q2}")

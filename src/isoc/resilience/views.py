@@ -110,10 +110,13 @@ def what_if(request):
     lang = get_language()
     codes = queries.scores(quarter) if quarter else []
     countries = sorted(((s.country_id.lower(), country_name(s.country_id, lang)) for s in codes), key=lambda p: p[1])
-    data = request.GET.copy() if request.GET else None
-    if data is not None and data.get("country"):
+    data = request.GET.copy()
+    if data.get("country"):
         data["country"] = data["country"].lower()
-    form = WhatIfForm(data, quarters=quarters, countries=countries)
+    if "indicator" in data or "value" in data:
+        form = WhatIfForm(data, quarters=quarters, countries=countries)
+    else:  # a link from a country's page: the form filled in, nothing asked yet
+        form = WhatIfForm(initial={"country": data.get("country"), "quarter": quarter}, quarters=quarters, countries=countries)
     result = None
     if form.is_valid():
         c = get_object_or_404(Country, code=form.cleaned_data["country"].upper())
