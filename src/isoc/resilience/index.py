@@ -156,23 +156,29 @@ def compute(tree: Tree, raw: Mapping[str, Mapping[str, float]], population: Mapp
         d_cov = np.column_stack([dim_scores[d.code][1] for d in pillar.dimensions]) if n else np.empty((0, 0))
         pillar_scores[pillar.code] = weighted(d_scores, d_cov, np.array([d.weight for d in pillar.dimensions])) if n \
             else (np.empty(0), np.empty(0))
+    # Plain Python lists once, so that building each country's result touches no numpy
+    # scalar (per element, numpy is slower than lists at this size).
+    pillar_rows = {p.code: (pillar_scores[p.code][0].tolist(), pillar_scores[p.code][1].tolist()) for p in tree.pillars}
+    dimensions = tree.dimensions()
+    dim_rows = {d.code: (dim_scores[d.code][0].tolist(), dim_scores[d.code][1].tolist()) for d in dimensions}
+    codes = [ind.code for ind in indicators]
+    norm_rows, value_rows = norm.tolist(), values.tolist()
     out = {}
     for r, cc in enumerate(countries):
-        pillars = {p.code: _node(*pillar_scores[p.code], r) for p in tree.pillars}
+        pillars = {code: _node(s[r], c[r]) for code, (s, c) in pillar_rows.items()}
         present = [node.score for node in pillars.values() if node.score is not None]
-        overall = float(np.mean(present)) if len(present) >= MIN_PILLARS else None
+        overall = sum(present) / len(present) if len(present) >= MIN_PILLARS else None
         out[cc] = CountryResult(
-            country=cc, overall=overall, coverage=float(np.mean([node.coverage for node in pillars.values()])),
+            country=cc, overall=overall, coverage=sum(node.coverage for node in pillars.values()) / len(pillars),
             partial=len(present) < len(tree.pillars), pillars=pillars,
-            dimensions={d.code: _node(*dim_scores[d.code], r) for d in tree.dimensions()},
-            indicators={ind.code: float(norm[r, c]) for c, ind in enumerate(indicators) if not np.isnan(norm[r, c])},
-            adjusted={ind.code: float(values[r, c]) for c, ind in enumerate(indicators) if not np.isnan(values[r, c])})
+            dimensions={code: _node(s[r], c[r]) for code, (s, c) in dim_rows.items()},
+            indicators={code: v for code, v in zip(codes, norm_rows[r], strict=True) if v == v},  # v == v: not NaN
+            adjusted={code: v for code, v in zip(codes, value_rows[r], strict=True) if v == v})
     return Result(version=tree.version, countries=out)
 
 
-def _node(scores: np.ndarray, coverages: np.ndarray, row: int) -> Node:
-    s = scores[row]
-    return Node(score=None if np.isnan(s) else float(s), coverage=float(coverages[row]))
+def _node(score: float, coverage: float) -> Node:
+    return Node(score=None if score != score else score, coverage=coverage)  # score != score: NaN
 
 
 def overall_from_pillars(pillars: list[float | None]) -> float | None:
