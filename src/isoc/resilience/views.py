@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from isoc.pulse import opendata
 from isoc.pulse.models import Country
 from isoc.resilience import index, queries
+from isoc.resilience import tree as trees
 from isoc.resilience.labels import label
 from isoc.resilience.models import Computation
-from isoc.resilience import tree as trees
 from isoc.resilience.services import QUARTER
 from isoc.shutdowns import worldmap_points
 from isoc.shutdowns.views import MAP_HEIGHT
