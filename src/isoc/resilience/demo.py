@@ -21,6 +21,7 @@ from isoc.resilience.models import Computation, CountryScore, InputValue
 
 DATASET = "resilience-demo-inputs"
 QUARTERS = 4
+COUNTS = {"shutdowns", "upstream-providers"}  # whole numbers
 MISSING = 0.1
 #: indicator code → (value at level 0, value at level 1): the range a made-up value spans.
 RANGES = {
@@ -84,6 +85,10 @@ def generate(*, reset: bool = False, seed: int = 2026) -> dict:
                     if rng.random() < MISSING:
                         continue
                     value = _value(ind.code, levels[cc], step, rng)
+                    if ind.code in COUNTS:
+                        value = float(round(value))
+                    if ind.per_capita:  # the range is per million people; the input is the count
+                        value = float(round(value * populations[cc] / 1e6))
                     if cc in outliers and ind.code == "fixed-download":
                         value *= 8  # far beyond the upper fence: clipped
                     rows.append(Input(cc, ind.code, value, dataset))

@@ -42,7 +42,7 @@ class ScoreFilterForm(forms.Form):
     def __init__(self, *args, quarters: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(q, q) for q in quarters]
-        self.fields["region"].choices = [("", _("All regions"))] + [(r.slug, r.name) for r in queries.regions()]
+        self.fields["region"].choices = [("", _("All regions"))] + [(r.slug, str(r.localized("name", get_language()))) for r in queries.regions()]
 
 
 def _quarter(request, form=None) -> str | None:
@@ -65,7 +65,6 @@ def overview(request):
         "map_size": (worldmap_points.WIDTH, MAP_HEIGHT), "tree": trees.default(),
         "regions": queries.region_summary(quarter) if quarter and not region else [],
         "is_demo": bool(quarter) and Computation.objects.filter(quarter=quarter, is_current=True, is_demo=True).exists(),
-        "status": 200 if form.is_valid() or not form.is_bound else 400,
     }, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
