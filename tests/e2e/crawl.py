@@ -308,7 +308,12 @@ RULES: list[Rule] = [
     # API: JSON, checked by tests/members/test_api.py; its documentation page is a page.
     Rule(r"api/v1/docs", everyone("/api/v1/docs")),
     # issue 8 placeholders, replaced by each part's real pages
-    Rule(r"pulse/resilience/", not_a_page="placeholder (issue 8)"),
+    # Internet Resilience Index: one URL per template
+    Rule(r"pulse/resilience/", everyone("/pulse/resilience/")),
+    Rule(r"pulse/resilience/countries/<str:code>/", lambda f, role: [f"/pulse/resilience/countries/{f['resilience']['country']}/"]),
+    Rule(r"pulse/resilience/methodology/", everyone("/pulse/resilience/methodology/")),
+    Rule(r"pulse/resilience/what-if/", lambda f, role: [f"/pulse/resilience/what-if/?country={f['resilience']['country']}&indicator=ixps&value=5"]),
+    Rule(r"pulse/resilience/download/", not_a_page="CSV or Parquet download"),
     Rule(r"pulse/ixps/", everyone("/pulse/ixps/")),
     Rule(r"pulse/ixps/ixps\.csv", not_a_page="CSV download of the IXP search"),
     Rule(r"pulse/ixps/countries/<str:code>/", lambda f, role: [f"/pulse/ixps/countries/{f['ixps']['country']}/"]),

@@ -221,6 +221,7 @@ def prepare(facts_file: str) -> None:
     facts["pulse"] = _pulse_rows()
     facts["routing"] = _routing_rows()
     facts["enablers"] = _enablers_rows()
+    facts["resilience"] = _resilience_rows()
     facts["incidents"] = _incident_rows()
     facts["ixps"] = _ixp_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
@@ -337,6 +338,16 @@ def _learning_rows(member, staff) -> dict:
     return {"course": course.get_absolute_url(), "key": spec.lessons()[0].key, "quiz": key,
             "grade": waiting.pk, "certificate": certificate.code if certificate else "NONE",
             "pk": crawl.pk, "module": module.pk, "lesson": lesson.pk, "preview_key": lesson.key}
+
+
+def _resilience_rows() -> dict:
+    """The Internet Resilience Index demo (every country, four quarters) and its top country."""
+    from isoc.resilience import demo as resilience_demo
+    from isoc.resilience.models import CountryScore
+
+    resilience_demo.generate(reset=True)
+    top = CountryScore.objects.filter(rank=1).order_by("-quarter").first()
+    return {"country": top.country_id.lower() if top else "zz"}
 
 
 def _pulse_rows() -> dict:
