@@ -305,7 +305,16 @@ RULES: list[Rule] = [
     # issue 8 placeholders, replaced by each part's real pages
     Rule(r"pulse/resilience/", not_a_page="placeholder (issue 8)"),
     Rule(r"pulse/ixps/", not_a_page="placeholder (issue 8)"),
-    Rule(r"pulse/community-networks/", not_a_page="placeholder (issue 8)"),
+    # Community networks: one URL per template (the planner with a result shows its form and model too)
+    Rule(r"pulse/community-networks/", everyone("/pulse/community-networks/")),
+    Rule(r"pulse/community-networks/add/", lambda f, role: [] if role == "visitor" else ["/pulse/community-networks/add/"]),
+    Rule(r"pulse/community-networks/planner/", everyone("/pulse/community-networks/planner/?households=200&area_km2=5"
+                                                        "&terrain=hilly&backhaul=leo_satellite&take_up=60")),
+    Rule(r"pulse/community-networks/<slug:slug>/", lambda f, role: [f"/pulse/community-networks/{f['community']['network']}/"]),
+    Rule(r"pulse/community-networks/<slug:slug>/edit/",
+         lambda f, role: [] if role == "visitor" else [f"/pulse/community-networks/{f['community']['network']}/edit/"]),
+    Rule(r"pulse/community-networks/<slug:slug>/(support|trainings)/", not_a_page="POST-only: record support or a "
+                                                                               "training (the network page shows the forms)"),
     Rule(r"impact-assessment/", not_a_page="placeholder (issue 8)"),
     Rule(r"api/docs", not_a_page="redirects to /api/v1/docs"),
     Rule(r"api/v1/openapi\.json", not_a_page="the OpenAPI schema (JSON)"),
