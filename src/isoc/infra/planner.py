@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,11 @@ class Assumptions:
             group, name, fig = key.split(".")
             value = (self.terrain if group == "terrain" else self.backhaul)[name][fig]
         return Assumption(key, value, self.notes.get(key) or self.notes.get(key.rsplit(".", 1)[0], ""))
+
+    @cached_property
+    def general(self) -> tuple[Assumption, ...]:
+        """The figures every plan uses (not those of one terrain or backhaul), made once."""
+        return tuple(self.assumption(k) for k in self.figures)
 
 
 _FLAT_FIGURES = {
@@ -263,8 +268,8 @@ def plan(c: Community, a: Assumptions | None = None) -> Plan:
     per_household = _cents((amortised + monthly_total) / connected)
     used = [a.assumption(k) for k in (
         f"terrain.{c.terrain}.coverage_km2", f"terrain.{c.terrain}.installation_factor",
-        f"backhaul.{c.backhaul}.setup", f"backhaul.{c.backhaul}.monthly", f"backhaul.{c.backhaul}.capacity_mbps",
-        *f.keys())]
+        f"backhaul.{c.backhaul}.setup", f"backhaul.{c.backhaul}.monthly", f"backhaul.{c.backhaul}.capacity_mbps")]
+    used.extend(a.general)
     return Plan(c, connected, nodes, units, technicians, capital, capital_total, monthly, monthly_total,
                 amortised, per_household, a, used)
 
