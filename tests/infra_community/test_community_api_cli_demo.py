@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from typer.testing import CliRunner
-
 from tests.infra_community.conftest import facts
+from typer.testing import CliRunner
 
 API = "/api/v1/pulse/community-networks/"
 
@@ -82,7 +81,12 @@ def test_isoc_infra_plan():
 def test_demo_networks_are_labelled_linked_and_removable(db, staff):
     from isoc.chapters import demo as chapters_demo
     from isoc.infra import demo
-    from isoc.infra.models.community import CommunityNetwork, NetworkEvent, SupportReceived, Training
+    from isoc.infra.models.community import (
+        CommunityNetwork,
+        NetworkEvent,
+        SupportReceived,
+        Training,
+    )
     from isoc.infra.services import community as svc
     from isoc.members import demo as members_demo
 

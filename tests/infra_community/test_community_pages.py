@@ -10,9 +10,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
+from tests.infra_community.conftest import facts
 
 from isoc.infra.models.community import CommunityNetwork
-from tests.infra_community.conftest import facts
 
 ADD = "/pulse/community-networks/add/"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from tests.infra_community.conftest import facts
 
 from isoc.infra.models.community import CommunityNetwork, NetworkEvent
 from isoc.infra.services import community as svc
 from isoc.members.services import RuleViolation
-from tests.infra_community.conftest import facts
 
 
 class _Code:

@@ -15,14 +15,19 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from isoc.infra import forms_community as forms
 from isoc.infra import planner
-from isoc.infra.models.community import CommunityNetwork, NetworkEvent, NetworkStatus, SupportKind, Technology
+from isoc.infra.models.community import (
+    CommunityNetwork,
+    NetworkEvent,
+    NetworkStatus,
+    SupportKind,
+    Technology,
+)
 from isoc.infra.services import community as svc
 from isoc.members.services import RuleViolation
 from isoc.shutdowns import worldmap_points
