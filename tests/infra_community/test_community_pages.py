@@ -183,4 +183,5 @@ def test_the_planner_page(client):
 def test_the_country_page_has_a_section(client, network):
     html = client.get("/pulse/countries/ke/").content.decode()
     assert "Community networks" in html and "Tunapanda Net" in html
+    assert "1 community network serves 3,000 people." in html
     assert "No community network registered" in client.get("/pulse/countries/fr/").content.decode()
