@@ -307,7 +307,6 @@ RULES: list[Rule] = [
     Rule(r"admin/\(\?P<url>\.\*\)\$", not_a_page="the admin's catch-all: adds a final slash or answers 404"),
     # API: JSON, checked by tests/members/test_api.py; its documentation page is a page.
     Rule(r"api/v1/docs", everyone("/api/v1/docs")),
-    # issue 8 placeholders, replaced by each part's real pages
     # Internet Resilience Index: one URL per template
     Rule(r"pulse/resilience/", everyone("/pulse/resilience/")),
     Rule(r"pulse/resilience/countries/<str:code>/", lambda f, role: [f"/pulse/resilience/countries/{f['resilience']['country']}/"]),
@@ -320,7 +319,6 @@ RULES: list[Rule] = [
     Rule(r"pulse/ixps/<slug:slug>/", lambda f, role: [f"/pulse/ixps/{f['ixps']['slug']}/"]),
     Rule(r"pulse/ixps/<slug:slug>/members\.csv", not_a_page="CSV download of an IXP's members"),
     Rule(r"pulse/ixps/<slug:slug>/manrs/", not_a_page="POST-only: staff link an IXP to MANRS (the IXP page shows the form)"),
-    Rule(r"pulse/community-networks/", not_a_page="placeholder (issue 8)"),
     # Internet Way of Networking impact assessment: the member owns one (served_site), the
     # demo's sample is the report anyone reads by its share link.
     Rule(r"impact-assessment/", everyone("/impact-assessment/")),
@@ -335,6 +333,16 @@ RULES: list[Rule] = [
     Rule(r"impact-assessment/<str:share_token>/delete/", not_a_page="POST-only: delete an assessment"),
     Rule(r"impact-assessment/<str:share_token>/edit/<str:edit_token>/",
          not_a_page="the edit link: keeps the token in the session and redirects to the first step"),
+    # Community networks: one URL per template (the planner with a result shows its form and model too)
+    Rule(r"pulse/community-networks/", everyone("/pulse/community-networks/")),
+    Rule(r"pulse/community-networks/add/", lambda f, role: [] if role == "visitor" else ["/pulse/community-networks/add/"]),
+    Rule(r"pulse/community-networks/planner/", everyone("/pulse/community-networks/planner/?households=200&area_km2=5"
+                                                        "&terrain=hilly&backhaul=leo_satellite&take_up=60")),
+    Rule(r"pulse/community-networks/<slug:slug>/", lambda f, role: [f"/pulse/community-networks/{f['community']['network']}/"]),
+    Rule(r"pulse/community-networks/<slug:slug>/edit/",
+         lambda f, role: [] if role == "visitor" else [f"/pulse/community-networks/{f['community']['network']}/edit/"]),
+    Rule(r"pulse/community-networks/<slug:slug>/(support|trainings)/", not_a_page="POST-only: record support or a "
+                                                                               "training (the network page shows the forms)"),
     Rule(r"api/docs", not_a_page="redirects to /api/v1/docs"),
     Rule(r"api/v1/openapi\.json", not_a_page="the OpenAPI schema (JSON)"),
     Rule(r"api/v1/.*", not_a_page="JSON API endpoint"),

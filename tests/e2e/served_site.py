@@ -152,6 +152,9 @@ def prepare(facts_file: str) -> None:
     from isoc.chapters import demo as chapters_demo
 
     chapters_demo.generate(seed=DEMO_SEED, reset=True)
+    from isoc.infra import demo_community
+
+    demo_community.generate(reset=True)  # after the chapters: some networks are run with demo chapters
     from isoc.events import demo as events_demo
 
     events_demo.generate(reset=True)
@@ -226,6 +229,7 @@ def prepare(facts_file: str) -> None:
     facts["ixps"] = _ixp_rows()
     facts["events"] = _event_rows(member, staff, admin_objects)
     facts["chapters"] = _chapter_rows(member, staff)
+    facts["community"] = _community_rows(staff, facts["chapters"]["officer"])
     from isoc.elections import demo as elections_demo
 
     elections_demo.generate(reset=True)
@@ -440,6 +444,23 @@ def _chapter_rows(member, staff) -> dict:
         services.join(member, officer)
     services.appoint_officer(officer, member, "chair", starts_on=timezone.now().date(), actor=staff)
     return {"public": public.slug, "officer": officer.slug, "group": "accessibility"}
+
+
+def _community_rows(staff, officer_chapter: str) -> dict:
+    """A community network in the country of the chapter the crawl's member chairs (so
+    the member sees its page with the support and training forms, and its edit form)."""
+    from isoc.chapters.models import Chapter
+    from isoc.infra.models.community import CommunityNetwork
+    from isoc.infra.services import community as svc
+
+    chapter = Chapter.objects.get(slug=officer_chapter)
+    network = CommunityNetwork.objects.filter(country_id=chapter.country).order_by("pk").first()
+    if network is None:
+        network = svc.add_network(staff, name="Crawl Community Network", country=chapter.country or "KE",
+                                  place="A village", technologies=["wifi-mesh"], people_served=400,
+                                  operator="Village association", chapter=chapter, latitude="-1.3",
+                                  longitude="36.8")
+    return {"network": network.slug}
 
 
 def _enablers_rows() -> dict:

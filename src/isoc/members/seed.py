@@ -16,7 +16,7 @@ TIERS = [
 ]
 
 STAFF_APPS = ("pulse", "shutdowns", "routing", "enablers", "chapters", "events", "elections", "trust",
-              "iwn")
+              "iwn", "infra")
 
 ROLE_PERMISSIONS = {
     "member": [],
