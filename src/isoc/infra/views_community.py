@@ -138,40 +138,35 @@ def _refused(form, exc: RuleViolation) -> int:
     return 403 if exc.code == "forbidden" else 400
 
 
-@login_required
-@require_POST
-def record_support(request, slug: str):
+def _record(request, slug: str, form_class, record, form_name: str, done: str, anchor: str):
+    """Support and trainings: a form on the network's page, stored through ``record``."""
     n = _network(slug)
     if not svc.may_update(request.user, n):
         raise PermissionDenied(_("Only the secretariat and the officers of a chapter serving its country can "
                                  "change this network."))
-    form = forms.SupportForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _network_page(request, n, support_form=form, status=400)
+        return _network_page(request, n, status=400, **{form_name: form})
     try:
-        svc.record_support(n, request.user, **form.cleaned_data)
+        record(n, request.user, **form.cleaned_data)
     except RuleViolation as exc:
-        return _network_page(request, n, support_form=form, status=_refused(form, exc))
-    messages.success(request, _("The support was recorded."))
-    return redirect(n.get_absolute_url() + "#support-heading")
+        return _network_page(request, n, status=_refused(form, exc), **{form_name: form})
+    messages.success(request, done)
+    return redirect(n.get_absolute_url() + anchor)
+
+
+@login_required
+@require_POST
+def record_support(request, slug: str):
+    return _record(request, slug, forms.SupportForm, svc.record_support, "support_form",
+                   _("The support was recorded."), "#support-heading")
 
 
 @login_required
 @require_POST
 def record_training(request, slug: str):
-    n = _network(slug)
-    if not svc.may_update(request.user, n):
-        raise PermissionDenied(_("Only the secretariat and the officers of a chapter serving its country can "
-                                 "change this network."))
-    form = forms.TrainingForm(request.POST)
-    if not form.is_valid():
-        return _network_page(request, n, training_form=form, status=400)
-    try:
-        svc.record_training(n, request.user, **form.cleaned_data)
-    except RuleViolation as exc:
-        return _network_page(request, n, training_form=form, status=_refused(form, exc))
-    messages.success(request, _("The training was recorded."))
-    return redirect(n.get_absolute_url() + "#trainings-heading")
+    return _record(request, slug, forms.TrainingForm, svc.record_training, "training_form",
+                   _("The training was recorded."), "#trainings-heading")
 
 
 # --- adding and editing ---------------------------------------------------------------------
