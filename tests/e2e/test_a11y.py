@@ -20,7 +20,7 @@ from e2e_ui import submit_login
 from playwright.sync_api import expect
 from site_crawl import CRAWL_TIMEOUT, check_page, crawl
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("served_site")]
+pytestmark = [pytest.mark.e2e, pytest.mark.served_site, pytest.mark.xdist_group("served_site")]
 
 
 def server_validation_only(page) -> None:

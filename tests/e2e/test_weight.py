@@ -20,7 +20,7 @@ import pytest
 from crawl import ROLES
 from site_crawl import CRAWL_TIMEOUT, KB, crawl
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("served_site")]
+pytestmark = [pytest.mark.e2e, pytest.mark.served_site, pytest.mark.xdist_group("served_site")]
 
 FIRST_LOAD_BUDGET = 150 * KB
 NEXT_LOAD_BUDGET = 30 * KB
