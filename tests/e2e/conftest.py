@@ -124,13 +124,18 @@ def new_page(browsing) -> Callable:
 
 
 @pytest.fixture(scope="session")
-def served_site(tmp_path_factory):
+def served_site(tmp_path_factory, worker_id):
     """The site as deployed (`isoc serve`, production settings, demo data) in a
     subprocess, once per test process: see served_site.py. Tests using it belong to the
-    xdist group "served_site", so that one worker starts it."""
+    xdist groups "served_site" and "served_site_staff" (the staff crawl), so that at most
+    two workers start one; its data folder is prepared once for both."""
     import served_site as serving
 
-    site, process = serving.start(tmp_path_factory.mktemp("served-site"))
+    # The base temporary folder of the whole run: xdist workers each have a folder under it.
+    run_folder = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run_folder = run_folder.parent
+    site, process = serving.start(tmp_path_factory.mktemp("served-site"), prepared=run_folder / "served-site-prepared")
     yield site
     serving.stop(process)
 

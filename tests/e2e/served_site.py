@@ -19,8 +19,10 @@ pages, not the database engine (the rest of the suite runs on both).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -71,19 +73,22 @@ def _environment(data_dir: Path, port: int) -> dict[str, str]:
     return env
 
 
-def start(data_dir: Path) -> tuple[ServedSite, subprocess.Popen]:
-    """Prepare ``data_dir`` and start the server; the caller stops the process."""
+def start(data_dir: Path, prepared: Path | None = None) -> tuple[ServedSite, subprocess.Popen]:
+    """Prepare ``data_dir`` and start the server; the caller stops the process.
+
+    With ``prepared`` (a folder every test process of the run can reach), the data folder
+    is prepared there once, by whichever process comes first, and copied: the staff crawl
+    runs on a second served site in another process (site_crawl.CRAWL_ROLES), and
+    preparing costs a minute of demo data on an idle machine."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = _environment(data_dir, port)
     facts_file = data_dir / "crawl-facts.json"
-    prepared = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE)!r}); import served_site; "
-                               f"served_site.prepare({str(facts_file)!r})"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )
-    if prepared.returncode != 0:
-        raise RuntimeError(f"preparing the served site failed:\n{prepared.stdout}\n{prepared.stderr}")
+    if prepared is None:
+        _prepare(env, facts_file)
+    else:
+        _prepare_once(env, prepared)
+        shutil.copytree(prepared, data_dir, dirs_exist_ok=True)
     isoc = Path(sys.executable).with_name("isoc")
     log = data_dir / "serve.log"
     with log.open("w") as out:
@@ -108,6 +113,27 @@ def start(data_dir: Path) -> tuple[ServedSite, subprocess.Popen]:
             raise RuntimeError(f"`isoc serve` did not come up on {base_url}:\n{log.read_text()}")
         time.sleep(0.2)
     return ServedSite(base_url=base_url, facts=json.loads(facts_file.read_text()), data_dir=data_dir, log=log), process
+
+
+def _prepare(env: dict[str, str], facts_file: Path) -> None:
+    prepared = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(HERE)!r}); import served_site; "
+                               f"served_site.prepare({str(facts_file)!r})"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    if prepared.returncode != 0:
+        raise RuntimeError(f"preparing the served site failed:\n{prepared.stdout}\n{prepared.stderr}")
+
+
+def _prepare_once(env: dict[str, str], prepared: Path) -> None:
+    """Prepare the shared folder unless another process did; a lock makes a second
+    process wait for the first one's data rather than prepare its own."""
+    prepared.mkdir(parents=True, exist_ok=True)
+    facts_file = prepared / "crawl-facts.json"
+    with open(prepared.with_name(prepared.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not facts_file.exists():
+            _prepare({**env, "ISOC_DATA_DIR": str(prepared)}, facts_file)
 
 
 def stop(process: subprocess.Popen) -> None:

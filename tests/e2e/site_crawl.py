@@ -15,7 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from crawl import Visit, axe_violations, describe, page_problems, paths_for, routes
+import pytest
+from crawl import ROLES, Visit, axe_violations, describe, page_problems, paths_for, routes
 
 KB = 1000
 # The staff crawl (several hundred pages, each loaded twice and checked by axe) is the
@@ -24,6 +25,12 @@ CRAWL_TIMEOUT = 1200
 ONE_YEAR = 365 * 24 * 3600
 HASHED = re.compile(r"\.[0-9a-f]{12}\.\w+$")  # ManifestStaticFilesStorage: name.0123456789ab.css
 TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+# The staff crawl (several hundred pages, most of them the admin) is as long as the other
+# roles' crawls together: it runs in an xdist group of its own, on a second served site
+# (a copy of the first one's prepared data folder), so that both workers share the crawls.
+CRAWL_ROLES = [pytest.param(role, marks=pytest.mark.xdist_group("served_site_staff")) if role == "staff" else role
+               for role in ROLES]
 
 
 def check_page(visit, label: str) -> list[str]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from crawl import ROLES, Visit, routes, uncovered
+from crawl import Visit, routes, uncovered
 from e2e_ui import submit_login
 from playwright.sync_api import expect
-from site_crawl import CRAWL_TIMEOUT, check_page, crawl
+from site_crawl import CRAWL_ROLES, CRAWL_TIMEOUT, check_page, crawl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.served_site, pytest.mark.xdist_group("served_site")]
 
@@ -37,7 +37,7 @@ def test_the_crawl_knows_every_url_pattern():
 
 
 @pytest.mark.timeout(CRAWL_TIMEOUT)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CRAWL_ROLES)
 def test_every_page_meets_wcag_22_aa(role, browser, served_site):
     """Every page the role can reach, checked where it landed (the crawl shared with the
     page-weight test: tests/e2e/site_crawl.py)."""

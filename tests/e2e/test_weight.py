@@ -17,8 +17,7 @@ fails the test, named with its sizes by kind.
 from __future__ import annotations
 
 import pytest
-from crawl import ROLES
-from site_crawl import CRAWL_TIMEOUT, KB, crawl
+from site_crawl import CRAWL_ROLES, CRAWL_TIMEOUT, KB, crawl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.served_site, pytest.mark.xdist_group("served_site")]
 
@@ -27,7 +26,7 @@ NEXT_LOAD_BUDGET = 30 * KB
 
 
 @pytest.mark.timeout(CRAWL_TIMEOUT)
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", CRAWL_ROLES)
 def test_every_page_is_light(role, browser, served_site):
     found = crawl(role, browser, served_site)
     paths, firsts, nexts = found.paths, found.firsts, found.nexts
