@@ -29,6 +29,8 @@ COVERS = {
     "fellowships.ConflictDeclaration": delete(),
     "fellowships.ReviewAssignment": anonymise(_OTHERS, "assigned_by"),
     "fellowships.Decision": delete("decided_by"),
+    "fellowships.Onboarding": delete(why="an accepted fellow's travel details, with the application"),
+    "fellowships.AlumniProfile": delete(why="with the application"),
 }
 
 

@@ -40,6 +40,7 @@ COVERS = {
     "admin.LogEntry": anonymise("kept, linked to the pseudonym: the audit trail of what staff changed in the admin"),
     "auth.Group": not_personal("a role (staff groups)"),
     "auth.Permission": not_personal("a permission"),
+    "contenttypes.ContentType": not_personal("a model's name"),
     "account.EmailAddress": delete(),
     "account.EmailConfirmation": delete(why="goes with its address"),
     "axes.AccessAttempt": delete(why="matched by the account's address"),

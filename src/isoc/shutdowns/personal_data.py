@@ -8,6 +8,7 @@ from isoc.site.personal_data import detach, not_personal
 COVERS = {
     "shutdowns.ShutdownEvent": not_personal("a government-ordered shutdown, from public reports"),
     "shutdowns.EventRevision": detach("actor"),
+    "shutdowns.Evidence": not_personal("a link to a public report about a shutdown, with its label"),
 }
 
 
