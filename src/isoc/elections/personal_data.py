@@ -59,8 +59,9 @@ def export(person) -> dict:
             for n in _nominations(person).select_related("contest__election").order_by("pk")
         ],
         "questions_asked": [
-            {"to": p.nomination.name, "question": p.question, "asked_at": _at(p.asked_at)}
-            for p in em.ForumPost.objects.filter(asked_by=person).select_related("nomination").order_by("pk")
+            {"election": p.nomination.contest.election.title, "question": p.question, "asked_at": _at(p.asked_at)}
+            for p in em.ForumPost.objects.filter(asked_by=person).select_related("nomination__contest__election")
+            .order_by("pk")
         ],
         "seats_held": [
             {"seat": str(t.seat), "starts_at": _at(t.starts_at), "ends_at": _at(t.ends_at)}

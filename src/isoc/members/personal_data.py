@@ -27,7 +27,8 @@ COVERS = {
     "members.Person": anonymise("the account stays as a pseudonym (Erased member N) so kept records point somewhere; "
                                 "it cannot sign in"),
     "members.Invoice": anonymise(_LEDGER),
-    "members.Payment": detach("recorded_by", why="part of the ledger; the payer is the invoice's"),
+    "members.Payment": detach("recorded_by", why="part of the ledger, with the bank's reference (kept for the "
+                              "accounts); the payer is the invoice's"),
     "members.CreditNote": detach("issued_by", why="part of the ledger"),
     "members.IndividualMembership": anonymise(_LEDGER + " (its terms are what the invoices paid for); cancelled"),
     "members.MembershipEvent": detach("actor", why="the membership's history (who changed it)"),
@@ -36,7 +37,8 @@ COVERS = {
     "members.OrganizationContact": delete(),
     "members.OrganizationEvent": detach("actor"),
     "members.ApiToken": delete(),
-    "members.Erasure": anonymise("the record that an erasure happened: who asked and when, never what", "actor"),
+    "members.Erasure": anonymise("the record that an erasure happened: who asked (the person, or staff) and when, "
+                                 "never what"),
     "admin.LogEntry": anonymise("kept, linked to the pseudonym: the audit trail of what staff changed in the admin"),
     "auth.Group": not_personal("a role (staff groups)"),
     "auth.Permission": not_personal("a permission"),

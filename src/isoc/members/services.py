@@ -616,7 +616,7 @@ def export_person(person: m.Person) -> dict:
 
 
 def export_person_json(person: m.Person) -> str:
-    return json.dumps(export_person(person), indent=2, ensure_ascii=False)
+    return json.dumps(export_person(person), indent=2, ensure_ascii=False, default=str)  # Decimal scores, dates
 
 
 @transaction.atomic
