@@ -49,7 +49,7 @@ def test_every_model_that_may_hold_personal_data_is_declared():
 
 def test_every_declaration_names_a_real_model_and_a_known_action_with_its_reason():
     for label, (section, rule) in personal_data.coverage().items():
-        model = apps.get_model(label)  # raises LookupError for a model that no longer exists
+        apps.get_model(label)  # raises LookupError for a model that no longer exists
         assert rule.action in personal_data.ACTIONS, (label, rule)
         if rule.action in ("anonymise", "not personal"):
             assert rule.why, f"{label} ({section}): '{rule.action}' must say why"
@@ -62,7 +62,7 @@ def test_every_link_to_a_person_is_handled_by_its_declaration():
     deleted, or kept and anonymised) or named as an actor field detached on erasure; a
     model declared 'not personal' may not link to a person at all."""
     person = get_user_model()
-    for label, (section, rule) in personal_data.coverage().items():
+    for label, (_section, rule) in personal_data.coverage().items():
         model = apps.get_model(label)
         links = _person_links(model)
         if rule.action == "not personal":

@@ -12,9 +12,22 @@ it ranks and supports *other* people's applications; the export gives it to them
 from __future__ import annotations
 
 from isoc.fellowships.models import (
-    Application, ApplicationChange, ConflictDeclaration, Decision, Document, Endorsement, ReviewAssignment,
+    AlumniProfile,
+    Application,
+    ApplicationChange,
+    ConflictDeclaration,
+    Decision,
+    Document,
+    Endorsement,
+    Onboarding,
+    ReviewAssignment,
 )
-from isoc.site.personal_data import anonymise, delete, delete_file_after_commit, detach, not_personal
+from isoc.site.personal_data import (
+    anonymise,
+    delete,
+    delete_file_after_commit,
+    not_personal,
+)
 
 _OTHERS = "kept, linked to the pseudonym: it ranks or supports someone else's application"
 
@@ -38,6 +51,14 @@ def _at(value):
     return value.isoformat() if value else None
 
 
+def _onboarding(o: Onboarding | None) -> dict | None:
+    if o is None:
+        return None
+    return {"started_at": _at(o.started_at), "arrival_date": _at(o.arrival_date),
+            "departure_date": _at(o.departure_date), "passport_country": o.passport_country,
+            "visa_needed": o.visa_needed, "travel_confirmed_at": _at(o.travel_confirmed_at)}
+
+
 def export(person) -> dict:
     applications = Application.objects.filter(applicant=person).select_related("call", "track").order_by("pk")
     documents: dict[int, list] = {}
@@ -46,6 +67,8 @@ def export(person) -> dict:
             {"field": d.field, "name": d.original_name, "kind": d.kind, "size": d.size, "sha256": d.sha256,
              "uploaded_at": _at(d.uploaded_at)})
     decisions = {d.application_id: d for d in Decision.objects.filter(application__applicant=person)}
+    onboarding = {o.application_id: o for o in Onboarding.objects.filter(application__applicant=person)}
+    alumni = {a.application_id: a for a in AlumniProfile.objects.filter(application__applicant=person)}
     history: dict[int, list] = {}
     for c in ApplicationChange.objects.filter(application__applicant=person).order_by("at", "pk"):
         history.setdefault(c.application_id, []).append({"at": _at(c.at), "from": c.from_state, "to": c.to_state})
@@ -57,6 +80,8 @@ def export(person) -> dict:
              "submitted_at": _at(a.submitted_at), "documents": documents.get(a.pk, []),
              "decision": ({"outcome": decisions[a.pk].outcome, "decided_at": _at(decisions[a.pk].decided_at)}
                           if a.pk in decisions else None),
+             "onboarding": _onboarding(onboarding.get(a.pk)),
+             "alumni_listed": alumni[a.pk].listed if a.pk in alumni else None,
              "history": history.get(a.pk, [])}
             for a in applications
         ],
