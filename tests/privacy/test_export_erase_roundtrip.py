@@ -141,6 +141,14 @@ def _infra(ada, staff):
     NetworkEvent.objects.filter(network=network).update(actor=ada)  # as if Ada had added it
 
 
+def _admin_log(ada, grace, staff):
+    """Staff changed both in the admin: the change log describes each by name."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    for p in (ada, grace):
+        LogEntry.objects.log_actions(staff.pk, [p], CHANGE, change_message="Changed city.", single_object=True)
+
+
 def _members(ada, grace):
     from axes.models import AccessLog
 
@@ -173,6 +181,7 @@ def world(db, make_person, staff, tmp_path, client):
     for p in (ada, grace):
         iwn.create_assessment(title=f"{p.last_name}'s assessment of a data localisation bill", owner=p, country="KE")
     _infra(ada, staff)
+    _admin_log(ada, grace, staff)
     client.force_login(ada)
     return {"ada": ada, "grace": grace, "staff": staff, "chapter": chapter, "events": events, "election": election,
             "recount": recount, "certificate": certificate, "applications": applications, "client": client}

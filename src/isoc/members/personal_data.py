@@ -39,7 +39,8 @@ COVERS = {
     "members.ApiToken": delete(),
     "members.Erasure": anonymise("the record that an erasure happened: who asked (the person, or staff) and when, "
                                  "never what"),
-    "admin.LogEntry": anonymise("kept, linked to the pseudonym: the audit trail of what staff changed in the admin"),
+    "admin.LogEntry": anonymise("kept: the audit trail of what staff changed in the admin; entries naming the "
+                                "person in their object's description are renamed, their own point at the pseudonym"),
     "auth.Group": not_personal("a role (staff groups)"),
     "auth.Permission": not_personal("a permission"),
     "contenttypes.ContentType": not_personal("a model's name"),
@@ -83,6 +84,18 @@ def export(person) -> dict:
     }
 
 
+def _rename_in_admin_log(person) -> int:
+    """The admin's change log describes each object by its ``str()`` at the time, which
+    for a person, their registration or membership holds their name or address."""
+    from django.contrib.admin.models import LogEntry
+    from django.db.models import Q
+
+    names = Q(object_repr__icontains=person.email)
+    if person.first_name or person.last_name:
+        names |= Q(object_repr__icontains=f"{person.first_name} {person.last_name}".strip())
+    return LogEntry.objects.filter(names).update(object_repr=f"[erased member {person.pk}]")
+
+
 def erase(person, actor) -> dict:
     from allauth.account.models import EmailAddress
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -92,6 +105,7 @@ def erase(person, actor) -> dict:
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         for address in set(a.lower() for a in addresses):
             sign_ins += model.objects.filter(username__iexact=address).delete()[0]
+    log_entries = _rename_in_admin_log(person)
     emails, _ = EmailAddress.objects.filter(user=person).delete()
     contacts, _ = m.OrganizationContact.objects.filter(person=person).delete()
     tokens, _ = person.api_tokens.all().delete()
@@ -100,4 +114,5 @@ def erase(person, actor) -> dict:
         session.delete()
         sessions += 1
     return {"email_addresses_deleted": emails, "sign_in_records_deleted": sign_ins,
-            "organization_contacts_deleted": contacts, "api_tokens_deleted": tokens, "sessions_ended": sessions}
+            "organization_contacts_deleted": contacts, "api_tokens_deleted": tokens, "sessions_ended": sessions,
+            "admin_log_entries_renamed": log_entries}
