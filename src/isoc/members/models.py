@@ -484,3 +484,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Erasure(models.Model):
+    """That a person's data was erased: who asked (the person themselves or staff) and
+    when, never what was erased. ``person`` is the pseudonymised account that remains."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="erasure")
+    actor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"erasure of person {self.person_id} at {self.at:%Y-%m-%d}"

@@ -25,6 +25,7 @@ from isoc.members.hooks import invoice_paid, invoice_voided
 from isoc.members.labels import label
 from isoc.members.numbering import format_number
 from isoc.members.status import Category, Status
+from isoc.site import personal_data
 from isoc.site.l10n import money
 
 TERM_LENGTH = timedelta(days=365)
@@ -609,11 +610,13 @@ def export_person(person: m.Person) -> dict:
             {"legal_name": o.legal_name, "slug": o.slug} for o in person.organizations_managed.all()
         ],
         "api_tokens": [{"name": t.name, "prefix": t.prefix, "created_at": dt(t.created_at)} for t in person.api_tokens.all()],
+        # Every other app's section (chapters, events, elections…), from the registry.
+        **personal_data.export(person),
     }
 
 
 def export_person_json(person: m.Person) -> str:
-    return json.dumps(export_person(person), indent=2, ensure_ascii=False)
+    return json.dumps(export_person(person), indent=2, ensure_ascii=False, default=str)  # Decimal scores, dates
 
 
 @transaction.atomic
@@ -624,17 +627,16 @@ def erase_person(person: m.Person, *, actor: m.Person | None = None) -> m.Person
     person = _locked_person(person)
     if person.erased_at:
         raise RuleViolation(_("This account was already erased."), code="already_erased")
+    # Every app's rows about the person (and the account's addresses, tokens, sign-in
+    # records and sessions), in this same transaction; files go after the commit. First,
+    # so that an event registration is cancelled by its own rules (voiding its invoice).
+    personal_data.erase(person, actor)
     current = _current(person)
     if current is not None:
         cancel(current, actor=actor, reason="account erased")
     for invoice in m.Invoice.objects.filter(person=person):
         if invoice.state == "open":
             void_invoice(invoice, reason=_("Voided on erasure of the account."), actor=actor)
-    from allauth.account.models import EmailAddress
-
-    EmailAddress.objects.filter(user=person).delete()
-    m.OrganizationContact.objects.filter(person=person).delete()
-    person.api_tokens.all().delete()
     pk = person.pk
     person.email = f"erased-{pk}@erased.invalid"
     person.first_name = "Erased"
@@ -650,10 +652,8 @@ def erase_person(person: m.Person, *, actor: m.Person | None = None) -> m.Person
     person.set_unusable_password()
     person.save()
     person.groups.clear()
-    from django.contrib.sessions.models import Session
-
-    # End their sessions everywhere (a session row holds the user id in its data).
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(pk):
-            session.delete()
+    person.user_permissions.clear()
+    personal_data.detach_actor(person)
+    # The history row of the erasure: who asked and when, never what was erased.
+    m.Erasure.objects.create(person=person, actor=actor, at=person.erased_at)
     return person

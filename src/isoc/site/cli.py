@@ -23,6 +23,7 @@ from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
+from isoc.site.cli_retention import app as retention_app
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -42,6 +43,7 @@ app.add_typer(fellowships_app, name="fellowships")
 app.add_typer(resilience_app, name="resilience")
 app.add_typer(infra_app, name="infra")
 app.add_typer(learning_app, name="learning")
+app.add_typer(retention_app, name="retention")
 console = Console(stderr=True)
 
 

@@ -222,3 +222,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Personal data (issue 9, privacy): the retention schedule's daily job ---------------
+# The task lives in isoc.site.retention (listed here so workers load it); limits in days
+# per rule name override the defaults of isoc.site.retention.SCHEDULE.
+CELERY_IMPORTS = ("isoc.site.retention",)
+CELERY_BEAT_SCHEDULE["apply-retention-schedule-daily"] = {"task": "isoc.site.retention.apply_retention",
+                                                          "schedule": 24 * 3600}
+ISOC_RETENTION_DAYS: dict[str, int] = {}
