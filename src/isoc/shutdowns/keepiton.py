@@ -18,6 +18,7 @@ so a throttle-only row leaves ``meets_removes_access`` unset for staff to decide
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -147,7 +148,7 @@ def parse(path: str | Path) -> ParseResult:
     origin = Path(path).name
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _UNREADABLE as exc:
         raise MalformedFile(origin, f"not a readable xlsx workbook ({exc.__class__.__name__}: {exc})") from exc
     records: list[SourceRecord] = []
     skipped: list[dict] = []
@@ -155,7 +156,7 @@ def parse(path: str | Path) -> ParseResult:
     rows_read = 0
     try:
         for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
+            rows = _rows(ws, origin)
             header = next(rows, None)
             if header is None:
                 continue
@@ -179,13 +180,31 @@ def parse(path: str | Path) -> ParseResult:
                     skipped.append({"row": key, "reason": rec})
                 else:
                     records.append(rec)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise MalformedFile(origin, f"the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
     finally:
         wb.close()
     if not records:
         raise MalformedFile(origin, "no KeepItOn records found (is this the STOP workbook?)")
     return ParseResult(records, skipped, {c: dict(v.most_common()) for c, v in unmapped.items()}, rows_read)
+
+
+#: What openpyxl and the zip and XML readers under it raise for a damaged workbook: a zip
+#: that is not one, a deflate stream or XML part that is broken (ParseError is a
+#: SyntaxError), a part missing, or a value the part's schema does not allow.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, SyntaxError)
+
+
+def _rows(ws, origin: str):
+    """The sheet's rows (values only); a part that cannot be read is MalformedFile, caught
+    here around openpyxl alone, so that an error in our own reading of a row still shows."""
+    rows = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except _UNREADABLE as exc:
+            raise MalformedFile(origin, f"the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
+        yield row
 
 
 def _record(sheet, rowno, names, row, index, services_at, unmapped, origin) -> SourceRecord | str:
