@@ -144,8 +144,8 @@ def _peeringdb_seeds() -> Iterator[bytes]:
         ]
         # netixlan.json is not in the 2016 dump: two members in its API shape.
         members = [
-            {"ixlan_id": lan["id"], "asn": 64496 + i, "ipaddr4": "192.0.2.%d" % (i + 1),
-             "ipaddr6": "2001:db8::%x" % (i + 1), "is_rs_peer": bool(i % 2), "name": ""}
+            {"ixlan_id": lan["id"], "asn": 64496 + i, "ipaddr4": f"192.0.2.{i + 1}",
+             "ipaddr6": f"2001:db8::{i + 1:x}", "is_rs_peer": bool(i % 2), "name": ""}
             for i, lan in enumerate(lans[:2])
         ]
         encoded = [json.dumps(p).encode() for p in parts]
@@ -158,7 +158,6 @@ def _peeringdb_seeds() -> Iterator[bytes]:
 
 def _keepiton_seeds() -> Iterator[bytes]:
     import openpyxl
-
     from fuzz_targets import keepiton_workbook
 
     path = _need("shutdowns/keepiton/Keepiton_raw_dataset.xlsx")
