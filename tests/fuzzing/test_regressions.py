@@ -201,6 +201,25 @@ def test_a_workbook_with_a_broken_deflate_stream_is_a_malformed_file(tmp_path):
         keepiton.parse(path)
 
 
+# Found by reading keepiton._record while the fuzzer ran (its 900 runs had not got there),
+# confirmed through the harness: a duration or an end date that datetime cannot hold.
+KEEPITON_HUGE_DURATION = b"start_date\tcountry\tduration\tshutdown_status\n2020-01-01\tIndia\t999999999999\t"
+KEEPITON_LAST_DAY_OF_TIME = b"start_date\tcountry\tend_date\n2020-01-01\tIndia\t9999-12-31"
+
+
+def test_an_impossible_duration_or_end_date_leaves_the_end_unknown_and_says_so(tmp_path):
+    from isoc.shutdowns import keepiton
+
+    # Were OverflowError from timedelta(days=1e12) and from date.max + 1 day.
+    for data, column in ((KEEPITON_HUGE_DURATION, "duration"), (KEEPITON_LAST_DAY_OF_TIME, "end_date")):
+        path = tmp_path / f"{column}.xlsx"
+        path.write_bytes(fuzz_targets.keepiton_workbook([line.split("\t") for line in data.decode().split("\n")]))
+        result = keepiton.parse(path)
+        assert result.records[0].ends_at is None
+        assert list(result.unmapped) == [column]
+        fuzz_targets.keepiton(data)
+
+
 # --- DNS and the records the email probes read ----------------------------------------------
 
 

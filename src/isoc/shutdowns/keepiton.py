@@ -106,6 +106,8 @@ NETWORKS = {"broadband, mobile": "full", "mobile and broadband": "full", "broadb
             "mobile": "mobile", "unknown": "full"}
 EXTENTS = {"full network": "full", "full": "full", "service-based": "service",
            "full network, service-based": "full", "full and service-based": "full"}
+#: Longer than any shutdown recorded (Kashmir's lasted 550 days): a larger duration is a typo.
+MAX_DURATION_DAYS = 10 * 366
 END_UNKNOWN = {"", "ongoing", "unknown", "unkown", "n/a", "na", "none"}
 
 
@@ -241,11 +243,18 @@ def _record(sheet, rowno, names, row, index, services_at, unmapped, origin) -> S
         # date we can trust: the end stays unknown and the value is reported.
         unmapped["end_date"][" ".join(str(end_value).split())] += 1
     ends_at = None
+    duration = get("duration")
     if end is not None:
         # KeepItOn end dates are inclusive days: the shutdown lasts until the end of that day.
-        ends_at = _midnight(max(end, start) + timedelta(days=1))
-    elif _norm(get("status")) != "ongoing" and isinstance(get("duration"), int | float) and get("duration") > 0:
-        ends_at = _midnight(start) + timedelta(days=float(get("duration")))
+        if max(end, start) < date.max:
+            ends_at = _midnight(max(end, start) + timedelta(days=1))
+        else:  # 9999-12-31 has no next day: a placeholder, not an end
+            unmapped["end_date"][str(end_value)] += 1
+    elif _norm(get("status")) != "ongoing" and isinstance(duration, int | float) and duration > 0:
+        if duration <= MAX_DURATION_DAYS:
+            ends_at = _midnight(start) + timedelta(days=float(duration))
+        else:  # a typo or a placeholder (timedelta cannot even hold some): reported, end unknown
+            unmapped["duration"][str(duration)] += 1
 
     area = " ".join(str(get("area") or "").split())
     scope = mapped("geo_scope", get("geo_scope"), GEO_SCOPE) if _norm(get("geo_scope")) else None
