@@ -11,7 +11,6 @@ Kept free of atheris so that the regression tests import it without a fuzzer.
 from __future__ import annotations
 
 import io
-import os
 import ssl
 import tempfile
 from pathlib import Path
@@ -157,7 +156,9 @@ def veris_schemas() -> list:
         from isoc.incidents import veris as v
 
         _veris_schemas = [None]
-        full = Path(os.environ.get("ISOC_SHARED_DATA", "/work/shared/data")) / "incidents/schema/verisc-merged.json"
+        from corpus import SHARED_DATA
+
+        full = SHARED_DATA / "incidents/schema/verisc-merged.json"
         if full.is_file():
             _veris_schemas.append(v.load_schema(full))
     return _veris_schemas
