@@ -12,7 +12,7 @@ PORT ?= 8000
 DEMO_STAFF_EMAIL := staff@demo.isoc.example
 DEMO_STAFF_PASSWORD := isoc-demo-staff
 
-.PHONY: run test install install-test migrate demo lint clean e2e unit bench
+.PHONY: run test install install-test migrate demo lint clean e2e unit bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,16 @@ lint: install-test
 
 bench: install-test
 	$(BIN)/python bench/web.py
+
+# The long fuzz run (README, "Hostile input"): each harness in turn for FUZZ_SECONDS, its
+# corpus kept in var/fuzz/corpus/<target> (a later run resumes), crashes in var/fuzz/crashes/<target>.
+FUZZ_TARGETS ?= mrt vrps peeringdb keepiton veris dns tls web
+FUZZ_SECONDS ?= 600
+fuzz: install-test
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p var/fuzz/corpus/$$t && \
+	  $(BIN)/python fuzz/fuzz_$$t.py var/fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var node_modules

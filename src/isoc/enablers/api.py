@@ -81,7 +81,7 @@ class MethodComparisonOut(Schema):
     rows: list[ComparisonOut]
 
 
-class CountryOut(Schema):
+class EnablersCountryOut(Schema):
     country: str
     methods: list[MethodComparisonOut]
 
@@ -141,7 +141,7 @@ def adoption_trend(request, technology: Technology = "ipv6", method: Method = "g
                             "points": [{"date": d, "percent": v} for d, v in e["points"]]} for e in t.thirdparty]}
 
 
-@router.get("countries/{code}", response=CountryOut, url_name="enablers_country",
+@router.get("countries/{code}", response=EnablersCountryOut, url_name="enablers_country",
             summary="A country's adoption by ccTLD and by hosting, beside its region and the world")
 def country(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$")):
     c = Country.objects.filter(code=code.upper()).first()

@@ -54,7 +54,8 @@ SCANNER_EHLO_NAME = "isoc-scanner.invalid"
 
 
 class DnsFailure(Exception):
-    """No answer at all: ``kind`` is ``"timeout"`` or ``"refused"``."""
+    """No usable answer: ``kind`` is ``"timeout"``, ``"refused"`` or ``"malformed"`` (the
+    resolver sent bytes that are not a DNS message)."""
 
     def __init__(self, kind: str, detail: str):
         super().__init__(detail)
@@ -111,6 +112,10 @@ class DnsClient:
                 failure = DnsFailure("timeout", f"no answer from {_where(host, port)} within {self.config.timeout:g}s")
             except OSError as error:
                 failure = DnsFailure("refused", f"{_where(host, port)}: {error.strerror or error}")
+            except dns.exception.DNSException as error:
+                # A reply that does not decode (dnspython's FormError, ShortHeader, …; see
+                # fuzz/fuzz_dns.py): like no answer from this resolver, so try the next.
+                failure = DnsFailure("malformed", f"{_where(host, port)} sent a malformed answer ({error})")
             else:
                 return _answer(name, rdtype, response)
         raise failure
@@ -200,7 +205,7 @@ async def probe_dns(domain: str, result: DomainResult, config: ScanConfig, clien
         for check in ("dnssec", "caa"):
             result.why[check] = f"{domain} does not exist (NXDOMAIN): nothing to check"
         return
-    if result.dns_error in ("timeout", "refused"):
+    if result.dns_error in ("timeout", "refused", "malformed"):
         # The resolver did not answer for the domain's addresses: CAA would wait as long.
         _not_measured(result, "caa", f"DNS for {domain} did not answer ({result.dns_error})")
         await _probe_dnssec(client, domain, result, a, aaaa)
@@ -214,7 +219,7 @@ def _answered(answer) -> bool:
 
 def _dns_error(a, aaaa) -> str | None:
     """The error that kept the domain's addresses from us, if any: NXDOMAIN, SERVFAIL,
-    timeout, refused (an AAAA-only or A-only name is not an error)."""
+    timeout, refused, malformed (an AAAA-only or A-only name is not an error)."""
     if _answered(a) and a.rcode == "NXDOMAIN":
         return "NXDOMAIN"
     for answer in (a, aaaa):
@@ -293,7 +298,7 @@ async def probe_email(domain: str, result: DomainResult, config: ScanConfig, cli
     """MX, SPF, DKIM, DMARC, MTA-STS and STARTTLS of ``domain`` into ``result``; with
     ``mx_cache`` (one dict per scan), each MX host is tried once per scan."""
     client = client or DnsClient(config)
-    if result.dns_error in ("NXDOMAIN", "timeout", "refused"):
+    if result.dns_error in ("NXDOMAIN", "timeout", "refused", "malformed"):
         reason = (f"{domain} does not exist (NXDOMAIN)" if result.dns_error == "NXDOMAIN"
                   else f"not measured: DNS for {domain} did not answer ({result.dns_error})")
         for check in EMAIL_CHECKS:
@@ -396,7 +401,9 @@ def _dkim_key_problem(text: str) -> tuple[str | None, str]:
         return f"unknown key type k={key_type}", ""
     try:
         bits = parse_public_key(key)["modulus"].bit_length()
-    except UnparsableKeyError:
+    except (UnparsableKeyError, AssertionError, IndexError, ValueError, TypeError):
+        # dkimpy's ASN.1 reader checks the DER with assert statements and plain indexing:
+        # a damaged key published by a domain must be a finding, not a crashed probe.
         return "p= is not an RSA public key", ""
     if bits < 1024:
         return f"RSA key of {bits} bits is too short (RFC 8301: at least 1024)", ""
@@ -607,7 +614,7 @@ async def _starttls(client: DnsClient, mx_name: str, config: ScanConfig, mx_cach
 async def _starttls_of(client: DnsClient, mx_name: str, config: ScanConfig) -> tuple[str, str]:
     v4, v6, problem = await _addresses(client, mx_name, config)
     if not (v4 or v6):
-        if problem and ("timeout" in problem or "refused" in problem):
+        if problem and ("timeout" in problem or "refused" in problem or "malformed" in problem):
             return "error", f"{mx_name}: {problem}"
         return "fail", f"MX {mx_name} has no address ({problem}): mail cannot be delivered to it"
     ip = (v4 or v6)[0]
@@ -701,7 +708,7 @@ async def _fetch_mta_sts_policy(client: DnsClient, domain: str, config: ScanConf
     host = f"mta-sts.{domain}"
     v4, v6, problem = await _addresses(client, host, config)
     if not (v4 or v6):
-        if problem and ("timeout" in problem or "refused" in problem):
+        if problem and ("timeout" in problem or "refused" in problem or "malformed" in problem):
             return "error", f"{host}: {problem}"
         return "fail", f"the policy host {host} has no address ({problem}): the policy cannot be fetched"
     ip = (v4 or v6)[0]

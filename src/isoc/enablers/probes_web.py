@@ -849,14 +849,29 @@ def _version_context(version: ssl.TLSVersion) -> ssl.SSLContext:
     return context
 
 
+class UnreadableCertificate(ValueError):
+    """The server sent a certificate that cryptography cannot read (reported as such)."""
+
+
+#: What cryptography raises for a certificate it cannot read: most damage is a ValueError,
+#: but an unknown version, a repeated extension or an unknown name type are their own types,
+#: and a name attribute of the wrong ASN.1 type is a TypeError.
+_CERTIFICATE_DAMAGE = (ValueError, TypeError, x509.InvalidVersion, x509.DuplicateExtension,
+                       x509.UnsupportedGeneralNameType)
+
+
 def _read_certificate(der: bytes, domain: str, failure: ssl.SSLCertVerificationError | None) -> _Certificate:
-    cert = x509.load_der_x509_certificate(der)
+    """The facts of the server's certificate; UnreadableCertificate if it does not parse."""
     try:
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
-    except x509.ExtensionNotFound:
-        names = []
-    issuer = _name(cert.issuer)
-    not_after = cert.not_valid_after_utc
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+        except x509.ExtensionNotFound:
+            names = []
+        issuer = _name(cert.issuer)
+        not_after = cert.not_valid_after_utc
+    except _CERTIFICATE_DAMAGE as exc:
+        raise UnreadableCertificate(f"{type(exc).__name__}: {exc}") from exc
     matches = name_matches(names, domain)
     error = None
     if failure is not None:

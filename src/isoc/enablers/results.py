@@ -72,7 +72,7 @@ class DomainResult:
     # DNS
     a: list[str] = field(default_factory=list)
     aaaa: list[str] = field(default_factory=list)
-    dns_error: str | None = None  # NXDOMAIN, SERVFAIL (e.g. bogus DNSSEC), timeout
+    dns_error: str | None = None  # NXDOMAIN, SERVFAIL (e.g. bogus DNSSEC), timeout, refused, malformed
     # IPv6: the site answers HTTP(S) over one of its AAAA addresses
     ipv6_reachable: bool | None = None
     # HTTPS and the certificate

@@ -302,7 +302,8 @@ def read_page(html: str, page_url: str, site: str) -> PageFacts:
         reader.close()
     except (AssertionError, ValueError):  # html.parser's complaints on broken markup
         reader._close_anchor()
-    base = urljoin(page_url, reader.base) if reader.base else page_url
+    # A <base href> that is no address (browsers ignore it) leaves links relative to the page.
+    base = (_absolute(page_url, reader.base) if reader.base else None) or page_url
     privacy = None
     for href, text in reader.links:
         if href and not href.lower().startswith(("javascript:", "mailto:", "#")) and (
@@ -468,7 +469,10 @@ def policy_fetch_problem(url: str, site: str) -> str | None:
     on the site itself (its registrable domain, any scheme the site uses), or any HTTPS
     URL elsewhere (a policy kept by a parent company or a policy service). Plain HTTP to
     another site is not followed: what it serves could be anybody's."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced "[" in the host ("Invalid IPv6 URL")
+        return f"{url} is not a web address"
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"{url} is not a web address"
     if parts.scheme == "https" or registrable_domain(parts.hostname) == registrable_domain(site):

@@ -14,7 +14,7 @@ from isoc.pulse.models import Dataset
 router = Router(tags=["incidents"])
 
 
-class SourceOut(Schema):
+class IncidentSourceOut(Schema):
     dataset: str
     name: str
     publisher: str
@@ -30,7 +30,7 @@ class YearCount(Schema):
 
 class YearsOut(Schema):
     years: list[YearCount]
-    source: SourceOut | None
+    source: IncidentSourceOut | None
 
 
 class MedianOut(Schema):
@@ -56,7 +56,7 @@ class TrendsOut(Schema):
     by_year: dict[int, int]
     median_days_to_discovery: MedianOut
     preventable: PreventableOut
-    source: SourceOut | None
+    source: IncidentSourceOut | None
 
 
 class IncidentOut(Schema):
@@ -83,7 +83,7 @@ class IncidentOut(Schema):
     reference: str
     summary: str
     is_demo: bool
-    source: SourceOut | None
+    source: IncidentSourceOut | None
 
 
 def source_of(dataset: Dataset | None) -> dict | None:

@@ -25,7 +25,7 @@ class RegistryFilters(Schema):
     status: NetworkStatus | None = None
 
 
-class NetworkOut(Schema):
+class CommunityNetworkOut(Schema):
     slug: str
     name: str
     country: str
@@ -58,18 +58,18 @@ class TrainingOut(Schema):
     participants: int
 
 
-class EventOut(Schema):
+class CommunityEventOut(Schema):
     kind: str
     at: datetime
     by: str | None
     changes: dict
 
 
-class NetworkDetailOut(NetworkOut):
+class CommunityNetworkDetailOut(CommunityNetworkOut):
     description: str
     support: list[SupportOut]
     trainings: list[TrainingOut]
-    history: list[EventOut]
+    history: list[CommunityEventOut]
 
 
 def _out(n: CommunityNetwork) -> dict:
@@ -83,7 +83,7 @@ def _filtered(f: RegistryFilters):
     return registry(f.country, f.technology.value if f.technology else "", f.status.value if f.status else "")
 
 
-@router.get("", response=list[NetworkOut], url_name="cn_list", summary="Community networks")
+@router.get("", response=list[CommunityNetworkOut], url_name="cn_list", summary="Community networks")
 @paginate(Page)
 def network_list(request, filters: Query[RegistryFilters]):
     return LazyRows(_filtered(filters), lambda page: [_out(n) for n in page])
@@ -122,7 +122,7 @@ def plan(request, q: Query[PlannerQuery]):
     return planner.as_dict(planner.plan(c))
 
 
-@router.get("{slug}", response=NetworkDetailOut, url_name="cn_network", summary="One community network")
+@router.get("{slug}", response=CommunityNetworkDetailOut, url_name="cn_network", summary="One community network")
 def network_detail(request, slug: str = Path(..., max_length=120, pattern=SLUG)):
     n = get_object_or_404(CommunityNetwork.objects.select_related("country", "chapter"), slug=slug)
     return {

@@ -36,7 +36,7 @@ class IxpOut(Schema):
     url: str
 
 
-class PrefixOut(Schema):
+class IxpPrefixOut(Schema):
     prefix: str
     version: int
 
@@ -46,10 +46,10 @@ class LanOut(Schema):
     source_lan_id: str
     name: str
     route_server_asn: int | None
-    prefixes: list[PrefixOut]
+    prefixes: list[IxpPrefixOut]
 
 
-class SourceOut(Schema):
+class IxpSourceOut(Schema):
     source: str
     source_id: str
     first_seen: date
@@ -63,7 +63,7 @@ class SourceOut(Schema):
     import_run: int | None
 
 
-class MemberOut(Schema):
+class IxpMemberOut(Schema):
     asn: int
     name: str
     addresses: list[str]
@@ -93,8 +93,8 @@ class IxpDetailOut(IxpOut):
     manrs_link: str = Field(description="why the MANRS participant is linked: staff, name, website or demo; empty when none")
     stats: IxpStatsOut
     lans: list[LanOut]
-    source_records: list[SourceOut]
-    members: list[MemberOut]
+    source_records: list[IxpSourceOut]
+    members: list[IxpMemberOut]
 
 
 class CountryStatsOut(Schema):

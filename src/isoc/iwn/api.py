@@ -18,7 +18,7 @@ class AnswerChoice(Schema):
     label: str
 
 
-class QuestionOut(Schema):
+class IwnQuestionOut(Schema):
     key: str
     text: str
     harm_if: list[str]
@@ -30,7 +30,7 @@ class PartOut(Schema):
     kind: str
     title: str
     explanation: str
-    questions: list[QuestionOut]
+    questions: list[IwnQuestionOut]
 
 
 class StepOut(Schema):

@@ -25,7 +25,7 @@ class NodeOut(Schema):
     coverage: float = Field(description="0–1: the share of the node's weight with data")
 
 
-class ScoreOut(Schema):
+class ResilienceScoreOut(Schema):
     country: str
     region: str | None
     rank: int | None
@@ -40,7 +40,7 @@ class ScoresOut(Schema):
     quarter: str
     version: str
     quarters: list[str]
-    scores: list[ScoreOut]
+    scores: list[ResilienceScoreOut]
 
 
 class InputOut(Schema):
@@ -55,18 +55,18 @@ class InputOut(Schema):
     is_demo: bool
 
 
-class RegionOut(Schema):
+class ResilienceRegionOut(Schema):
     region: str
     countries: int
     overall: float | None
     pillars: dict[str, float | None]
 
 
-class CountryOut(ScoreOut):
+class ResilienceCountryOut(ResilienceScoreOut):
     quarter: str
     version: str
     history: list[dict]
-    region_mean: RegionOut | None
+    region_mean: ResilienceRegionOut | None
     peers: list[str]
     inputs: list[InputOut]
 
@@ -95,7 +95,7 @@ class PillarOut(Schema):
     dimensions: list[DimensionOut]
 
 
-class MethodologyOut(Schema):
+class ResilienceMethodologyOut(Schema):
     version: str
     title: str
     pillars: list[PillarOut]
@@ -147,7 +147,7 @@ def scores(request, quarter: str = Query("", pattern=r"^(\d{4}-Q[1-4])?$", descr
             "scores": [_score(s) for s in queries.scores(q, region or None)]}
 
 
-@router.get("countries/{code}", response=CountryOut, url_name="resilience_country",
+@router.get("countries/{code}", response=ResilienceCountryOut, url_name="resilience_country",
             summary="A country's breakdown: pillars, dimensions, history, region, peers and every input with its source")
 def country(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$"),
             quarter: str = Query("", pattern=r"^(\d{4}-Q[1-4])?$", description="YYYY-Qn; default the latest")):
@@ -175,7 +175,7 @@ def country(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$"),
             "region_mean": region, "peers": [s.country_id for s in b.peers], "inputs": inputs}
 
 
-@router.get("methodology", response=MethodologyOut, url_name="resilience_methodology",
+@router.get("methodology", response=ResilienceMethodologyOut, url_name="resilience_methodology",
             summary="The index's tree (pillars, dimensions, indicators, weights, directions, sources) and method")
 def methodology(request, version: str = Query("", max_length=40, description="Only this version (the one in force)")):
     tree = trees.default()

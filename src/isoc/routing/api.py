@@ -30,6 +30,7 @@ from isoc.routing.models import (
     RoutingIncident,
     Snapshot,
 )
+from isoc.site.api_errors import TABLE_DOWNLOADS
 from isoc.site.apiparams import COUNTRY_CODE
 from isoc.site.pagination import LazyRows, Page
 
@@ -60,7 +61,7 @@ class RouteOut(Schema):
     country: str | None
 
 
-class ScoreOut(Schema):
+class RoutingScoreOut(Schema):
     month: date
     routes: int
     valid: int
@@ -88,7 +89,7 @@ class NetworkDetailOut(Schema):
     asn: int
     network: NetworkOut | None
     states: StatesOut
-    scores: list[ScoreOut]
+    scores: list[RoutingScoreOut]
     incidents: int
     manrs_participants: list[str]
 
@@ -103,11 +104,11 @@ class CountryNetworkOut(Schema):
     invalid_share: float
 
 
-class CountryOut(Schema):
+class RoutingCountryOut(Schema):
     code: str
     name: str
     states: StatesOut
-    scores: list[ScoreOut]
+    scores: list[RoutingScoreOut]
     networks: list[CountryNetworkOut]
 
 
@@ -132,7 +133,7 @@ class PrefixOut(Schema):
     vrps_snapshot: str | None
 
 
-class IncidentOut(Schema):
+class RoutingIncidentOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -227,7 +228,7 @@ def _network(n: AutonomousSystem) -> dict:
 
 
 def _score(s) -> dict:
-    return {f: getattr(s, f) for f in ScoreOut.model_fields}
+    return {f: getattr(s, f) for f in RoutingScoreOut.model_fields}
 
 
 def _incident(i: RoutingIncident) -> dict:
@@ -269,7 +270,8 @@ def network(request, asn: int = PathParam(..., ge=0, le=views.ASN_MAX)):
 
 
 @router.get("networks/{asn}/routes", response=list[RouteOut], url_name="routing_network_routes",
-            summary="Prefixes a network originates with their RPKI state (?format=csv|parquet downloads all)")
+            summary="Prefixes a network originates with their RPKI state (?format=csv|parquet downloads all)",
+            openapi_extra=TABLE_DOWNLOADS)
 def network_routes(request, asn: int = PathParam(..., ge=0, le=views.ASN_MAX), format: Format = "json"):
     if format != "json":
         rows = queries.routes_of_network(asn, limit=None)
@@ -279,13 +281,13 @@ def network_routes(request, asn: int = PathParam(..., ge=0, le=views.ASN_MAX), f
     return [_route(r) for r in queries.routes_of_network(asn)]
 
 
-@router.get("networks/{asn}/scores", response=list[ScoreOut], url_name="routing_network_scores",
+@router.get("networks/{asn}/scores", response=list[RoutingScoreOut], url_name="routing_network_scores",
             summary="A network's scores by calendar month")
 def network_scores(request, asn: int = PathParam(..., ge=0, le=views.ASN_MAX)):
     return [_score(s) for s in NetworkScore.objects.filter(asn=asn).order_by("month")]
 
 
-@router.get("countries/{code}", response=CountryOut, url_name="routing_country",
+@router.get("countries/{code}", response=RoutingCountryOut, url_name="routing_country",
             summary="A country: RPKI states of its networks' routes, monthly scores, networks ranked")
 def country(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$")):
     c = get_object_or_404(Country, code=code.upper())
@@ -299,7 +301,8 @@ def country(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$")):
 
 
 @router.get("countries/{code}/networks", response=list[CountryNetworkOut], url_name="routing_country_networks",
-            summary="A country's networks ranked by routes (?format=csv|parquet to download)")
+            summary="A country's networks ranked by routes (?format=csv|parquet to download)",
+            openapi_extra=TABLE_DOWNLOADS)
 def country_networks(request, code: str = PathParam(..., pattern=r"^[A-Za-z]{2}$"), format: Format = "json"):
     c = get_object_or_404(Country, code=code.upper())
     rows = [{"asn": n["origin_asn"], **{k: n[k] for k in ("name", "routes", "valid", "invalid", "not_found", "invalid_share")}}
@@ -326,7 +329,7 @@ def prefix(request, q: str = Query(..., min_length=1, max_length=60, description
     }
 
 
-@router.get("incidents", response=list[IncidentOut], url_name="routing_incidents",
+@router.get("incidents", response=list[RoutingIncidentOut], url_name="routing_incidents",
             summary="Incidents (bogons, RPKI invalids, possible hijacks, leaks), filtered and paginated")
 @paginate(Page)
 def incidents(request, filters: Query[IncidentFilters]):
@@ -351,7 +354,7 @@ def incidents_download(request, filters: Query[IncidentFilters], format: Literal
     return table_response(table, format, "routing-incidents")
 
 
-@router.get("incidents/{incident_id}", response=IncidentOut, url_name="routing_incident", summary="One incident with its evidence")
+@router.get("incidents/{incident_id}", response=RoutingIncidentOut, url_name="routing_incident", summary="One incident with its evidence")
 def incident(request, incident_id: int):
     return _incident(get_object_or_404(RoutingIncident.objects.select_related("dataset"), pk=incident_id))
 

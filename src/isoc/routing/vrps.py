@@ -30,6 +30,7 @@ import gzip
 import io
 import ipaddress
 import json
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ASPA", "FamilyVRPs", "VRPError", "VRPSet", "from_records", "load_vrps", "parse_csv", "parse_json"]
+__all__ = ["ASPA", "FamilyVRPs", "VRPError", "VRPSet", "from_records", "load_vrps", "parse_bytes", "parse_csv", "parse_json"]
 
 ASN_MAX = 2**32 - 1
 _U64 = np.uint64
@@ -100,6 +101,11 @@ class VRPSet:
         return len(self.v4) + len(self.v6)
 
 
+def _decimal(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _asn(value: Any, index: int, fieldname: str = "asn") -> int:
     """An AS number from int, ``"123"`` or ``"AS123"``; bool and out-of-range refused."""
     if isinstance(value, bool):
@@ -108,7 +114,7 @@ def _asn(value: Any, index: int, fieldname: str = "asn") -> int:
         text = value.strip()
         if text[:2].upper() == "AS":
             text = text[2:]
-        if not text.isdigit():
+        if not _decimal(text):
             raise VRPError(index, fieldname, f"not an AS number: {value!r}")
         value = int(text)
     if not isinstance(value, int):
@@ -121,8 +127,8 @@ def _asn(value: Any, index: int, fieldname: str = "asn") -> int:
 def _max_length(value: Any, index: int) -> int:
     if isinstance(value, bool):
         raise VRPError(index, "maxLength", f"not an integer: {value!r}")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str) and _decimal(value.strip()):
+        value = int(value.strip())
     if not isinstance(value, int):
         raise VRPError(index, "maxLength", f"not an integer: {value!r}")
     return value
@@ -178,14 +184,21 @@ def _family(rows: list[tuple[int, ...]], width: int) -> FamilyVRPs:
 def _aspa(index: int, record: Mapping[str, Any]) -> ASPA:
     """rpki-client writes ``customer_asid`` and a list of provider ints (older builds:
     ``{"asid", "afi_limit"}`` objects); Routinator writes ``customer`` and ``"AS…"``."""
+    if not isinstance(record, Mapping):
+        raise VRPError(index, "aspa", f"not an object: {record!r}"[:200])
     customer = record.get("customer_asid", record.get("customer"))
     if customer is None:
         raise VRPError(index, "customer_asid", "missing")
+    listed = record.get("providers", [])
+    if not isinstance(listed, list):
+        raise VRPError(index, "providers", f"not a list: {listed!r}"[:200])
     providers = []
-    for p in record.get("providers", []):
+    for p in listed:
         providers.append(_asn(p.get("asid") if isinstance(p, Mapping) else p, index, "providers"))
     expires = record.get("expires")
-    return ASPA(_asn(customer, index, "customer_asid"), tuple(providers), int(expires) if expires is not None else None)
+    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int)):
+        raise VRPError(index, "expires", f"not a time in seconds: {expires!r}"[:200])
+    return ASPA(_asn(customer, index, "customer_asid"), tuple(providers), expires)
 
 
 def parse_json(document: Any) -> VRPSet:
@@ -195,6 +208,8 @@ def parse_json(document: Any) -> VRPSet:
         if roas is None:
             raise VRPError(-1, "roas", "no 'roas' list in the document")
         aspa_records = document.get("aspas") or []
+        if not isinstance(roas, list) or not isinstance(aspa_records, list):
+            raise VRPError(-1, "roas" if not isinstance(roas, list) else "aspas", "not a list")
     elif isinstance(document, list):
         roas, aspa_records = document, []
     else:
@@ -203,7 +218,7 @@ def parse_json(document: Any) -> VRPSet:
     def triples() -> Iterable[tuple[Any, Any, Any]]:
         for index, roa in enumerate(roas):
             if not isinstance(roa, Mapping):
-                raise VRPError(index, "roa", f"not an object: {roa!r}")
+                raise VRPError(index, "roa", f"not an object: {roa!r}"[:200])
             for key in ("prefix", "maxLength", "asn"):
                 if key not in roa:
                     raise VRPError(index, key, "missing")
@@ -225,12 +240,35 @@ def parse_csv(text: str) -> VRPSet:
 
 def load_vrps(path: str | Path) -> VRPSet:
     """Read a VRP file of any supported format (bz2/gzip-compressed or plain)."""
-    raw = Path(path).read_bytes()
-    if raw[:3] == b"BZh":
-        raw = bz2.decompress(raw)
-    elif raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = raw.decode("utf-8")
+    return parse_bytes(Path(path).read_bytes())
+
+
+def parse_bytes(raw: bytes) -> VRPSet:
+    """A :class:`VRPSet` from the content of a VRP file of any supported format.
+
+    Whatever the bytes, the only error is :class:`VRPError` (index -1, field ``"file"`` for
+    a file that is not one of the formats at all): the importer refuses the file with it.
+    """
+    try:
+        if raw[:3] == b"BZh":
+            raw = bz2.decompress(raw)
+        elif raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError, ValueError, zlib.error) as exc:  # gzip: BadGzipFile/EOFError/zlib.error, bz2: OSError
+        raise VRPError(-1, "file", f"damaged compressed file ({exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise VRPError(-1, "file", f"not UTF-8 text ({exc})") from None
     if text.lstrip()[:1] in ("{", "["):
-        return parse_json(json.loads(text))
-    return parse_csv(text)
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise VRPError(-1, "file", f"not JSON ({exc})") from None
+        except RecursionError:
+            raise VRPError(-1, "file", "JSON nested too deeply") from None
+        return parse_json(document)
+    try:
+        return parse_csv(text)
+    except csv.Error as exc:  # e.g. a NUL byte, or a field over the csv module's limit
+        raise VRPError(-1, "file", f"not CSV ({exc})") from None

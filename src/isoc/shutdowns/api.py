@@ -34,7 +34,7 @@ class EventFilters(Schema):
     scope: Scope | None = None
 
 
-class EventOut(Schema):
+class ShutdownEventOut(Schema):
     id: int
     country: str
     country_name: str
@@ -53,7 +53,7 @@ class EventOut(Schema):
     url: str
 
 
-class SourceOut(Schema):
+class ShutdownSourceOut(Schema):
     dataset: str
     dataset_title: str
     source: str
@@ -85,16 +85,16 @@ class CostOut(Schema):
     inputs: list[CostInputOut]
 
 
-class EventDetailOut(EventOut):
+class ShutdownEventDetailOut(ShutdownEventOut):
     meets_deliberate: bool
     meets_removes_access: bool
     meets_affects_group: bool
-    sources: list[SourceOut]
+    sources: list[ShutdownSourceOut]
     evidence: list[EvidenceOut]
     cost: CostOut
 
 
-class YearCount(Schema):
+class ShutdownYearCount(Schema):
     year: int
     total: int
     by_type: dict[str, int]
@@ -108,7 +108,7 @@ class CountryCount(Schema):
 
 class SummaryOut(Schema):
     total: int
-    by_year: list[YearCount]
+    by_year: list[ShutdownYearCount]
     by_type: dict[str, int]
     by_country: list[CountryCount]
 
@@ -159,7 +159,7 @@ def _csv(rows, filename: str) -> HttpResponse:
     return response
 
 
-@router.get("events", response=list[EventOut], summary="Published shutdown events, filtered and paginated")
+@router.get("events", response=list[ShutdownEventOut], summary="Published shutdown events, filtered and paginated")
 @paginate(Page)
 def events(request, filters: Query[EventFilters]):
     return LazyRows(_events(request, filters).select_related("country"), lambda page: [_out(ev) for ev in page])
@@ -177,7 +177,7 @@ def event_csv(request, event_id: int):
     return _csv([ev], f"shutdown-{ev.pk}.csv")
 
 
-@router.get("events/{event_id}", response=EventDetailOut, summary="One published event with sources, evidence and cost")
+@router.get("events/{event_id}", response=ShutdownEventDetailOut, summary="One published event with sources, evidence and cost")
 def event(request, event_id: int):
     ev = _published_event(event_id)
     est = cost.estimate_for_event(ev, keep_empty=True)

@@ -23,7 +23,7 @@ class WindowOut(Schema):
     origin: str = Field(description='"detector" (an alert of the outage detector) or "event" (the event\'s own span)')
 
 
-class SeriesOut(Schema):
+class ShutdownSeriesOut(Schema):
     id: int
     kind: str
     label: str
@@ -40,7 +40,7 @@ class EventSignalsOut(Schema):
     starts_at: datetime
     ends_at: datetime = Field(description="The span the series cover")
     windows: list[WindowOut]
-    signals: list[SeriesOut]
+    signals: list[ShutdownSeriesOut]
 
 
 class MapFilters(Schema):

@@ -18,6 +18,7 @@ so a throttle-only row leaves ``meets_removes_access`` unset for staff to decide
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -105,6 +106,8 @@ NETWORKS = {"broadband, mobile": "full", "mobile and broadband": "full", "broadb
             "mobile": "mobile", "unknown": "full"}
 EXTENTS = {"full network": "full", "full": "full", "service-based": "service",
            "full network, service-based": "full", "full and service-based": "full"}
+#: Longer than any shutdown recorded (Kashmir's lasted 550 days): a larger duration is a typo.
+MAX_DURATION_DAYS = 10 * 366
 END_UNKNOWN = {"", "ongoing", "unknown", "unkown", "n/a", "na", "none"}
 
 
@@ -147,7 +150,7 @@ def parse(path: str | Path) -> ParseResult:
     origin = Path(path).name
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except _UNREADABLE as exc:
         raise MalformedFile(origin, f"not a readable xlsx workbook ({exc.__class__.__name__}: {exc})") from exc
     records: list[SourceRecord] = []
     skipped: list[dict] = []
@@ -155,7 +158,7 @@ def parse(path: str | Path) -> ParseResult:
     rows_read = 0
     try:
         for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
+            rows = _rows(ws, origin)
             header = next(rows, None)
             if header is None:
                 continue
@@ -179,13 +182,31 @@ def parse(path: str | Path) -> ParseResult:
                     skipped.append({"row": key, "reason": rec})
                 else:
                     records.append(rec)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise MalformedFile(origin, f"the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
     finally:
         wb.close()
     if not records:
         raise MalformedFile(origin, "no KeepItOn records found (is this the STOP workbook?)")
     return ParseResult(records, skipped, {c: dict(v.most_common()) for c, v in unmapped.items()}, rows_read)
+
+
+#: What openpyxl and the zip and XML readers under it raise for a damaged workbook: a zip
+#: that is not one, a deflate stream or XML part that is broken (ParseError is a
+#: SyntaxError), a part missing, or a value the part's schema does not allow.
+_UNREADABLE = (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, SyntaxError)
+
+
+def _rows(ws, origin: str):
+    """The sheet's rows (values only); a part that cannot be read is MalformedFile, caught
+    here around openpyxl alone, so that an error in our own reading of a row still shows."""
+    rows = ws.iter_rows(values_only=True)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except _UNREADABLE as exc:
+            raise MalformedFile(origin, f"the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
+        yield row
 
 
 def _record(sheet, rowno, names, row, index, services_at, unmapped, origin) -> SourceRecord | str:
@@ -222,11 +243,18 @@ def _record(sheet, rowno, names, row, index, services_at, unmapped, origin) -> S
         # date we can trust: the end stays unknown and the value is reported.
         unmapped["end_date"][" ".join(str(end_value).split())] += 1
     ends_at = None
+    duration = get("duration")
     if end is not None:
         # KeepItOn end dates are inclusive days: the shutdown lasts until the end of that day.
-        ends_at = _midnight(max(end, start) + timedelta(days=1))
-    elif _norm(get("status")) != "ongoing" and isinstance(get("duration"), int | float) and get("duration") > 0:
-        ends_at = _midnight(start) + timedelta(days=float(get("duration")))
+        if max(end, start) < date.max:
+            ends_at = _midnight(max(end, start) + timedelta(days=1))
+        else:  # 9999-12-31 has no next day: a placeholder, not an end
+            unmapped["end_date"][str(end_value)] += 1
+    elif _norm(get("status")) != "ongoing" and isinstance(duration, int | float) and duration > 0:
+        if duration <= MAX_DURATION_DAYS:
+            ends_at = _midnight(start) + timedelta(days=float(duration))
+        else:  # a typo or a placeholder (timedelta cannot even hold some): reported, end unknown
+            unmapped["duration"][str(duration)] += 1
 
     area = " ".join(str(get("area") or "").split())
     scope = mapped("geo_scope", get("geo_scope"), GEO_SCOPE) if _norm(get("geo_scope")) else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from isoc.chapters.api import router as chapters_router
@@ -23,10 +22,11 @@ from isoc.pulse.api import router as pulse_router
 from isoc.routing.api import router as routing_router
 from isoc.shutdowns.api import router as shutdowns_router
 from isoc.shutdowns.api_charts import router as shutdown_charts_router
+from isoc.site.api_errors import DocumentedErrorsAPI
 from isoc.site.apidocs import ApiReference
 from isoc.trust.api import router as trust_router
 
-api = NinjaAPI(
+api = DocumentedErrorsAPI(
     title="isoc API",
     version="1",
     description="The Internet Society's community and Pulse data. Every list is paginated; "

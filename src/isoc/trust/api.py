@@ -48,7 +48,7 @@ class AuditDetailOut(AuditOut):
     scorecards: list[CardSummaryOut]
 
 
-class OrganizationOut(Schema):
+class TrustOrganizationOut(Schema):
     slug: str
     name: str
     sector: str
@@ -59,7 +59,7 @@ class OrganizationOut(Schema):
     url: str
 
 
-class OrganizationDetailOut(OrganizationOut):
+class OrganizationDetailOut(TrustOrganizationOut):
     scorecards: list[CardSummaryOut]
 
 
@@ -137,7 +137,7 @@ def audit(request, year: int = PathParam(..., ge=2000, le=2100),
     return {**_audit(a), "weights": a.weights, "missing": a.missing, "scorecards": [_summary(c) for c in cards]}
 
 
-@router.get("organizations", response=list[OrganizationOut], url_name="trust_organizations",
+@router.get("organizations", response=list[TrustOrganizationOut], url_name="trust_organizations",
             summary="Audited organizations")
 def organizations(request, sector: str = Query("", max_length=60, pattern=r"^[-a-z0-9_]*$",
                                                description="Only this sector (slug)")):
