@@ -23,6 +23,7 @@ from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
+from isoc.site.cli_worker import import_on_workers, register as register_worker_commands
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -43,6 +44,7 @@ app.add_typer(resilience_app, name="resilience")
 app.add_typer(infra_app, name="infra")
 app.add_typer(learning_app, name="learning")
 console = Console(stderr=True)
+register_worker_commands(app)  # isoc worker, isoc beat
 
 
 def setup_django() -> None:
@@ -281,9 +283,11 @@ def import_(
     files: Annotated[list[Path], typer.Argument(help="Files to import, each on its own (atomic per file).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report; store nothing.")] = False,
     option: Annotated[list[str], typer.Option("--option", "-o", help="KEY=VALUE for the importer, e.g. indicator=SP.POP.TOTL.")] = [],  # noqa: B006
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="With a job broker: wait for the workers and report (default), or print the task ids.")] = True,
 ) -> None:
     """Import files with a registered importer: same file again changes nothing; a malformed
-    file is rejected naming the row and field, with nothing stored; skipped rows are listed."""
+    file is rejected naming the row and field, with nothing stored; skipped rows are listed.
+    With a job broker (ISOC_BROKER_URL) each file is one task for the workers."""
     setup_django()
     from isoc.pulse.importing import discover, get_importer, import_file
 
@@ -294,6 +298,10 @@ def import_(
     except KeyError as exc:
         console.print(f"[red]error:[/red] {exc.args[0]}")
         raise typer.Exit(2) from exc
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():
+        return import_on_workers(name, files, dry_run, options, wait)
     results = []
     with progress_bar(f"Importing with {name}", len(files)) as advance:
         for path in files:
