@@ -122,11 +122,16 @@ HOLD_ENV = "ISOC_JOBS_TEST_HOLD"
 
 
 @task_prerun.connect
-def _hold_for_tests(args=None, kwargs=None, **_):
+def _hold_for_tests(sender=None, task_id=None, args=None, kwargs=None, **_):
     if os.environ.get(HOLD_ENV) != "1":
         return
     for value in [*(args or ()), *(kwargs or {}).values()]:
         if isinstance(value, str) and value:
             hold = Path(str(local_path(value)) + ".hold")
+            if hold.exists():
+                # Celery records STARTED only after this signal: say it now, naming this
+                # worker, so that the test knows whom to kill.
+                sender.backend.store_result(task_id, {"pid": os.getpid(), "hostname": sender.request.hostname},
+                                            "STARTED", request=sender.request)
             while hold.exists():
                 time.sleep(0.05)
