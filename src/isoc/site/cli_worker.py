@@ -96,3 +96,47 @@ def import_on_workers(name: str, files: list[Path], dry_run: bool, options: dict
         failed = failed or value["error"] is not None
     if failed:
         raise typer.Exit(1)
+
+
+def scan_on_workers(domains: list[str], out: Path, config, batch_size: int, wait: bool) -> None:
+    """``isoc enablers scan`` with a broker: one task per batch of domains; each batch's
+    files land in ``out`` and are recorded by the worker that measured them."""
+    from isoc.enablers.scanner import new_scan_id
+    from isoc.enablers.tasks import config_to_dict, scan_batch
+    from isoc.site.celery import enqueue, shared_path
+    from isoc.site.celery import wait as wait_for
+    from isoc.site.cli import progress_bar
+
+    scan, folder, settings = new_scan_id(), shared_path(out), config_to_dict(config)
+    batches = [domains[i:i + batch_size] for i in range(0, len(domains), batch_size)]
+    sent = enqueue(scan_batch, ((f"batch {n}", (chunk, folder, scan, n, settings), {})
+                                for n, chunk in enumerate(batches)))
+    if not wait:
+        for label, result in sent:
+            typer.echo(f"{label}: queued as task {result.id}")
+        typer.echo(f"scan {scan}: {len(domains):,} domains in {len(batches)} batches into {out}/")
+        return
+    with progress_bar(f"Scanning on workers ({len(batches)} batches)", len(sent)) as advance:
+        batch = wait_for(sent, advance)
+    measured = sum(i.value["measured"] for i in batch.items if i.error is None)
+    files = sum(len(i.value["files"]) for i in batch.items if i.error is None)
+    for item in batch.failed:
+        typer.echo(f"{item.label}: failed on a worker — {item.error} (task {item.task_id}); run the command again to resume")
+    typer.echo(f"{measured:,} domains measured in {len(batches) - len(batch.failed)} of {len(batches)} batches")
+    typer.echo(f"results: {out}/ (Parquet, scan {scan}); stored {files} file(s)")
+    if batch.failed:
+        raise typer.Exit(1)
+
+
+def report_on_worker(year: int, out: Path, language: str) -> None:
+    """``isoc incidents report`` with a broker: a worker writes it, into a shared folder."""
+    from isoc.incidents.tasks import write_report
+    from isoc.site.celery import enqueue, local_path, shared_path
+    from isoc.site.celery import wait as wait_for
+
+    [item] = wait_for(enqueue(write_report, [(str(year), (year, shared_path(out), language), {})])).items
+    if item.error is not None:
+        typer.echo(f"error: the report failed on a worker — {item.error} (task {item.task_id})", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"wrote {local_path(item.value['html'])}")
+    typer.echo(f"wrote {local_path(item.value['pdf'])}")
