@@ -28,7 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out" / "jobs"
 sys.path.insert(0, str(ROOT / "tests" / "jobs"))
 
-from jobs_helpers import JobDatabase, canonical_dump, free_port, isoc, run_isoc, write_indicator_files  # noqa: E402
+from jobs_helpers import (  # noqa: E402
+    JobDatabase,
+    canonical_dump,
+    free_port,
+    isoc,
+    run_isoc,
+    write_indicator_files,
+)
 
 
 def base_database() -> Path:

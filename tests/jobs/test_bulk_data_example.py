@@ -19,8 +19,9 @@ def _readme_sql() -> list[str]:
 
 def _scan_folder(folder: Path) -> None:
     """Two scans, the first written in two batch files, as the scanner does."""
-    from isoc.enablers.results import DomainResult, to_table
     import pyarrow.parquet as pq
+
+    from isoc.enablers.results import DomainResult, to_table
 
     def result(domain: str, scan: str, ipv6: bool, tls13: bool | None, dnssec: bool) -> DomainResult:
         return DomainResult(domain=domain, scanned_at=datetime(2026, 1, 5, tzinfo=UTC), resolver="127.0.0.1:53",

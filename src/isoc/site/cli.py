@@ -23,7 +23,8 @@ from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
-from isoc.site.cli_worker import import_on_workers, register as register_worker_commands
+from isoc.site.cli_worker import import_on_workers
+from isoc.site.cli_worker import register as register_worker_commands
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -191,6 +192,10 @@ else:
 # --- Jobs (issue 9, "jobs" part): Celery. Without a broker tasks run eagerly in the caller
 # (`make run`, tests); with ISOC_BROKER_URL the commands enqueue and `isoc worker`s do the work.
 BROKER_URL = env("ISOC_BROKER_URL") or env("CELERY_BROKER_URL")
+if BROKER_URL:
+    # Celery reads the CELERY_BROKER_URL environment variable itself, ahead of any setting:
+    # make it agree, or an older CELERY_BROKER_URL would win over ISOC_BROKER_URL.
+    os.environ["CELERY_BROKER_URL"] = BROKER_URL
 CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
