@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from jobs_helpers import canonical_dump, run_isoc, write_indicator_files
+from jobs_helpers import SHORT_VISIBILITY_TIMEOUT, canonical_dump, run_isoc, write_indicator_files
 
 # transaction=True: the test database is copied (VACUUM INTO, CREATE DATABASE … TEMPLATE),
 # which cannot happen inside the transaction a plain django_db test runs in.
@@ -55,7 +55,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(redis_url, job_database, start_
 
     broker = f"{redis_url}/1"
     db = job_database()
-    workers = start_workers(db, broker)
+    workers = start_workers(db, broker, visibility_timeout=SHORT_VISIBILITY_TIMEOUT)
     held = batch[3]
     hold = held.with_name(held.name + ".hold")
     hold.touch()  # the task of this file waits inside its worker (isoc.site.celery's test hook)
@@ -81,8 +81,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(redis_url, job_database, start_
         assert time.monotonic() < deadline, f"tasks left unfinished:\n{survivor.log_text()}"
         time.sleep(0.1)
     assert all(r.successful() for r in pending)
-    assert all(r.result["outcome"] == "applied" for r in pending)
-    # the survivor ran the killed worker's task (redelivered), and every file applied once
+    # The survivor ran the killed worker's task (redelivered). A task that outlived the
+    # short visibility timeout on a slow machine may have run twice, the second time as
+    # "unchanged": what counts is the database, where each file was applied exactly once.
     assert f"run_import[{held_task.id}] succeeded" in survivor.log_text()
-    assert held_task.result["outcome"] == "applied"
-    assert canonical_dump(db) == eager_state
+    assert {r.result["outcome"] for r in pending} <= {"applied", "unchanged"}
+    state = canonical_dump(db)
+    assert state == eager_state
+    assert len(state["applied"]) == FILES == len({run[0] for run in state["applied"]})
