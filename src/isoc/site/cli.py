@@ -23,7 +23,7 @@ from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
-from isoc.site.cli_worker import import_on_workers
+from isoc.site.cli_worker import detect_on_workers, import_on_workers
 from isoc.site.cli_worker import register as register_worker_commands
 from isoc.trust.cli import app as trust_app
 
@@ -270,7 +270,12 @@ def detect(
             console.print(f"[red]error:[/red] not a day (YYYY-MM-DD): {text!r}")
             raise typer.Exit(2) from None
 
-    found = run_detection(country=country.upper() or None, start=day(since), end=day(until))
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():  # a job broker: one task per country, on the workers
+        found = detect_on_workers(country.upper() or None, day(since), day(until))
+    else:
+        found = run_detection(country=country.upper() or None, start=day(since), end=day(until))
     new = [d for d in found if d.state == "new"]
     console.print(f"{len(found)} outage windows detected ({len(new)} awaiting review)")
     for d in found[:20]:

@@ -140,3 +140,26 @@ def report_on_worker(year: int, out: Path, language: str) -> None:
         raise typer.Exit(1)
     typer.echo(f"wrote {local_path(item.value['html'])}")
     typer.echo(f"wrote {local_path(item.value['pdf'])}")
+
+
+def detect_on_workers(country: str | None, start, end) -> list:
+    """``isoc detect`` with a broker: one detection task per country with signals; the
+    windows found, as the in-process run returns them."""
+    from isoc.shutdowns.models import DetectedOutage, Signal
+    from isoc.shutdowns.tasks import detect_outages
+    from isoc.site.celery import enqueue
+    from isoc.site.celery import wait as wait_for
+    from isoc.site.cli import progress_bar
+
+    countries = [country] if country else sorted(set(Signal.objects.values_list("country_id", flat=True)))
+    times = {"start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
+    sent = enqueue(detect_outages, ((code, (code,), times) for code in countries))
+    with progress_bar("Detecting on workers", len(sent)) as advance:
+        batch = wait_for(sent, advance)
+    for item in batch.failed:
+        typer.echo(f"{item.label}: detection failed on a worker — {item.error} (task {item.task_id})", err=True)
+    ids = [pk for item in batch.items if item.error is None for pk in item.value["ids"]]
+    found = list(DetectedOutage.objects.filter(pk__in=ids).order_by("country_id", "asn", "starts_at"))
+    if batch.failed:
+        raise typer.Exit(1)
+    return found
