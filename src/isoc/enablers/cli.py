@@ -86,6 +86,8 @@ def scan(
     dkim_selector: Annotated[list[str] | None, typer.Option("--dkim-selector", help="DKIM selector to try; repeat for more. Default: common ones.")] = None,
     limit: Annotated[int | None, typer.Option(help="Scan only the first N domains of the list.", min=1)] = None,
     format: Annotated[str, typer.Option("--format", help="auto, plain or umbrella (rank,domain).")] = "auto",
+    batch_size: Annotated[int, typer.Option(help="With a job broker: domains per worker task.", min=1)] = 500,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="With a job broker: wait for the workers (default), or print the task ids.")] = True,
 ) -> None:
     """Measure every domain of DOMAINS_FILE (addresses and IPv6, HTTPS and TLS, HSTS, HTTP/3,
     DNSSEC, CAA, MX, SPF, DKIM, DMARC, MTA-STS, STARTTLS) into Parquet files under --out."""
@@ -106,6 +108,15 @@ def scan(
                         retries=retries, domain_deadline=deadline)
     if dkim_selector:
         config = replace(config, dkim_selectors=tuple(dkim_selector))
+    from isoc.site.cli import setup_django
+
+    setup_django()
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():  # a job broker: batches of domains go to the workers
+        from isoc.site.cli_worker import scan_on_workers
+
+        return scan_on_workers(domains, out, config, batch_size, wait)
     with progress_bar("Scanning", len(domains)) as advance:
         def on_progress(done: int, total: int) -> None:
             advance(1, total=total)

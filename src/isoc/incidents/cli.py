@@ -69,6 +69,12 @@ def report(
     if language not in dict(settings.LANGUAGES):
         console.print(f"[red]error:[/red] --language must be one of {', '.join(dict(settings.LANGUAGES))}", highlight=False)
         raise typer.Exit(2)
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():  # a job broker: a worker writes it (into a folder the workers share)
+        from isoc.site.cli_worker import report_on_worker
+
+        return report_on_worker(year, out, language)
     try:
         written = reports.write(year, out, language=language)
     except services.IncidentError as exc:

@@ -267,6 +267,14 @@ def import_file(importer: Importer | str, path: str | Path, *, dry_run: bool = F
             record(existing, _report(path, parsed.skipped, **parsed.meta.get("report", {})))
             return result
         with transaction.atomic():
+            # Checked again under the dataset's row lock: the same file may be imported by two
+            # workers at once (a redelivered task, a retry) and must be applied only once.
+            current = Dataset.objects.select_for_update().filter(slug=slug).first()
+            if (current is not None and current.sha256 == result.sha256 and current.importer == importer.name
+                    and current.importer_version == importer.version):
+                result.outcome, result.rows_read, result.skipped = ImportRun.Outcome.UNCHANGED, 0, []
+                record(current, _report(path, []))
+                return result
             src = importer.source
             source, _ = DataSource.objects.get_or_create(slug=src.slug, defaults={
                 "name": src.name, "publisher": src.publisher, "licence": src.licence, "url": src.url,

@@ -24,6 +24,8 @@ from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
 from isoc.site.cli_retention import app as retention_app
+from isoc.site.cli_worker import detect_on_workers, import_on_workers
+from isoc.site.cli_worker import register as register_worker_commands
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -45,6 +47,7 @@ app.add_typer(infra_app, name="infra")
 app.add_typer(learning_app, name="learning")
 app.add_typer(retention_app, name="retention")
 console = Console(stderr=True)
+register_worker_commands(app)  # isoc worker, isoc beat
 
 
 def setup_django() -> None:
@@ -269,7 +272,12 @@ def detect(
             console.print(f"[red]error:[/red] not a day (YYYY-MM-DD): {text!r}")
             raise typer.Exit(2) from None
 
-    found = run_detection(country=country.upper() or None, start=day(since), end=day(until))
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():  # a job broker: one task per country, on the workers
+        found = detect_on_workers(country.upper() or None, day(since), day(until))
+    else:
+        found = run_detection(country=country.upper() or None, start=day(since), end=day(until))
     new = [d for d in found if d.state == "new"]
     console.print(f"{len(found)} outage windows detected ({len(new)} awaiting review)")
     for d in found[:20]:
@@ -283,9 +291,11 @@ def import_(
     files: Annotated[list[Path], typer.Argument(help="Files to import, each on its own (atomic per file).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report; store nothing.")] = False,
     option: Annotated[list[str], typer.Option("--option", "-o", help="KEY=VALUE for the importer, e.g. indicator=SP.POP.TOTL.")] = [],  # noqa: B006
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="With a job broker: wait for the workers and report (default), or print the task ids.")] = True,
 ) -> None:
     """Import files with a registered importer: same file again changes nothing; a malformed
-    file is rejected naming the row and field, with nothing stored; skipped rows are listed."""
+    file is rejected naming the row and field, with nothing stored; skipped rows are listed.
+    With a job broker (ISOC_BROKER_URL) each file is one task for the workers."""
     setup_django()
     from isoc.pulse.importing import discover, get_importer, import_file
 
@@ -296,6 +306,10 @@ def import_(
     except KeyError as exc:
         console.print(f"[red]error:[/red] {exc.args[0]}")
         raise typer.Exit(2) from exc
+    from isoc.site.celery import enqueueing
+
+    if enqueueing():
+        return import_on_workers(name, files, dry_run, options, wait)
     results = []
     with progress_bar(f"Importing with {name}", len(files)) as advance:
         for path in files:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -188,9 +189,40 @@ if env("ISOC_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")
+# --- Jobs (issue 9, "jobs" part): Celery. Without a broker tasks run eagerly in the caller
+# (`make run`, tests); with ISOC_BROKER_URL the commands enqueue and `isoc worker`s do the work.
+BROKER_URL = env("ISOC_BROKER_URL") or env("CELERY_BROKER_URL")
+if BROKER_URL:
+    # Celery reads the CELERY_BROKER_URL environment variable itself, ahead of any setting:
+    # make it agree, or an older CELERY_BROKER_URL would win over ISOC_BROKER_URL.
+    os.environ["CELERY_BROKER_URL"] = BROKER_URL
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Results are kept only so that the commands that enqueued a batch can wait on it.
+CELERY_RESULT_BACKEND = env("ISOC_RESULT_BACKEND") or (BROKER_URL if BROKER_URL.startswith(("redis://", "rediss://")) else None)
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TASK_TRACK_STARTED = True  # a waiting command (and the tests) can see which worker runs what
+# A task is acknowledged only when it has finished, and given back to the broker when its
+# worker dies: a killed worker's task runs again elsewhere, so tasks must be idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # bulk tasks are long: no worker hoards what another could start
+# A worker that loses the broker stops its late-acked tasks: the broker will hand them out again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_TIME_LIMIT = int(env("ISOC_TASK_TIME_LIMIT"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(CELERY_TASK_TIME_LIMIT * 0.9)
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# With Redis an unacknowledged task of a worker that vanished (SIGKILL, lost machine) is
+# handed out again only once it is older than the visibility timeout; the sweep that looks
+# for such tasks runs every quarter of it (kombu's default, every 100 s, would add minutes).
+_VISIBILITY = int(env("ISOC_BROKER_VISIBILITY_TIMEOUT"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY,
+                                   "unacked_restore_interval": max(1, min(60, _VISIBILITY // 4)),
+                                   "unacked_restore_throttle": 1}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _VISIBILITY}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "lapse-memberships-daily": {"task": "isoc.members.tasks.lapse_memberships", "schedule": 24 * 3600},
