@@ -102,7 +102,10 @@ def serve(
         return
     from gunicorn.app.base import BaseApplication
 
+    from isoc.site.ops.metrics import reset_multiprocess_dir
     from isoc.site.wsgi import application
+
+    reset_multiprocess_dir()  # ops: latency files of an earlier run's processes must not be summed
 
     class Server(BaseApplication):
         def load_config(self):
