@@ -23,6 +23,7 @@ from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
 from isoc.learning.cli import app as learning_app
 from isoc.routing.cli import app as routing_app
+from isoc.site.cli_backup import register as register_backup
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -43,6 +44,7 @@ app.add_typer(resilience_app, name="resilience")
 app.add_typer(infra_app, name="infra")
 app.add_typer(learning_app, name="learning")
 console = Console(stderr=True)
+register_backup(app)  # ops: isoc backup / isoc restore
 
 
 def setup_django() -> None:
