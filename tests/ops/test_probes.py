@@ -121,8 +121,9 @@ def test_every_line_of_a_request_carries_its_id(json_lines, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(views, "home", noisy)
-    import isoc.site.urls as urls
     from django.urls import clear_url_caches
+
+    import isoc.site.urls as urls
 
     monkeypatch.setattr(urls.urlpatterns[0], "callback", noisy)
     clear_url_caches()

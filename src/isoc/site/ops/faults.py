@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from isoc.site.ops.files import is_storage_error
+
 RETRY_AFTER_SECONDS = 10
 log = logging.getLogger("isoc.ops")
 
@@ -28,12 +30,23 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 def database_unavailable(request: HttpRequest) -> HttpResponse:
     log.error("database unavailable: %s", sys.exc_info()[1])
+    return _unavailable(request, "database",
+                        _("The database is unavailable for a moment; nothing was changed. Please try again shortly."))
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """The data folder is full or read-only: the path and errno go to the log, not the page."""
+    log.error("data folder refused a write: %s", sys.exc_info()[1])
+    return _unavailable(request, "storage",
+                        _("We cannot store files at the moment; nothing was changed. Please try again later."))
+
+
+def _unavailable(request: HttpRequest, cause: str, detail: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = {"detail": _("The database is unavailable for a moment; nothing was changed. Please try again shortly."),
-                "errors": []}
-        response = HttpResponse(json.dumps(body), status=503, content_type="application/json")
+        response = HttpResponse(json.dumps({"detail": detail, "errors": []}), status=503,
+                                content_type="application/json")
     else:
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(render_to_string("503.html", {"cause": cause}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -45,10 +58,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if is_database_unavailable(exc):
         return database_unavailable(request)
+    if is_storage_error(exc):
+        return storage_unavailable(request)
     if request.path.startswith("/api/"):
         body = {"detail": _("Internal server error; it has been logged."), "errors": []}
         return HttpResponse(json.dumps(body), status=500, content_type="application/json")
     return HttpResponseServerError(render_to_string("500.html"))
 
 
-__all__ = ["DatabaseError", "database_unavailable", "is_database_unavailable", "server_error"]
+__all__ = ["DatabaseError", "database_unavailable", "is_database_unavailable", "server_error", "storage_unavailable"]

@@ -51,10 +51,13 @@ class OpsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """A view that lost its database answers 503 even with DEBUG on (in production
-        the 500 handler does the same for errors raised in other middleware)."""
+        """A view that lost its database, or whose write the data folder refused (full,
+        read-only), answers 503 even with DEBUG on (in production the 500 handler does the
+        same for errors raised in other middleware)."""
         if faults.is_database_unavailable(exception):
             return faults.database_unavailable(request)
+        if faults.is_storage_error(exception):
+            return faults.storage_unavailable(request)
         return None
 
 
