@@ -157,8 +157,9 @@ def test_a_storage_error_in_a_web_request_is_a_503_not_a_500(monkeypatch, client
     def full(request):
         raise DataFolderError(Path("/srv/isoc/media/cv.pdf"), OSError(errno.ENOSPC, "No space left on device"))
 
-    import isoc.site.urls as urls
     from django.urls import clear_url_caches
+
+    import isoc.site.urls as urls
 
     monkeypatch.setattr(urls.urlpatterns[0], "callback", full)
     clear_url_caches()

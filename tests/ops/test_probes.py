@@ -198,3 +198,62 @@ def test_database_errors_answer_503_page_and_api_json(monkeypatch):
     assert api.status_code == 503 and api["Content-Type"] == "application/json"
     assert set(api.json()) == {"detail", "errors"}
     assert member_views  # the views module is real; only the connection was cut
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on a free loopback port."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", client
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_metrics_report_the_celery_queue_depth_and_readyz_the_broker(redis_url, monkeypatch):
+    url, client = redis_url
+    monkeypatch.setenv("ISOC_BROKER_URL", url)
+    client.rpush("celery", "task-1", "task-2", "task-3")
+    families = _scrape(Client())
+    depth = {s.labels["queue"]: s.value for s in families["isoc_task_queue_depth"].samples}
+    assert depth == {"celery": 3}
+    ready = Client().get("/readyz").json()["checks"]["broker"]
+    assert ready == {"ok": True, "detail": "reachable", "ms": ready["ms"]}
+
+
+def test_task_log_lines_carry_the_task_id(json_lines):
+    from isoc.site.celery import app
+
+    @app.task(name="isoc.tests.ops.noisy_task")
+    def noisy_task():
+        logging.getLogger("isoc.test").warning("working")
+        return 1
+
+    result = noisy_task.apply()
+    line = next(line for line in json_lines if line["message"] == "working")
+    assert line["task_id"] == result.id
+    assert context.task_id.get() is None  # cleared when the task ended
