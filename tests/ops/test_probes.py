@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -257,3 +258,26 @@ def test_task_log_lines_carry_the_task_id(json_lines):
     line = next(line for line in json_lines if line["message"] == "working")
     assert line["task_id"] == result.id
     assert context.task_id.get() is None  # cleared when the task ended
+
+
+def test_a_storage_error_in_a_web_request_is_a_503_not_a_500(monkeypatch):
+    """A page whose write hits a full or read-only disk answers 503 with the reason, no traceback."""
+    import errno
+
+    from django.test import Client
+
+    from isoc.site.ops.files import DataFolderError
+
+    def full(request):
+        raise DataFolderError(Path("/srv/isoc/media/cv.pdf"), OSError(errno.ENOSPC, "No space left on device"))
+
+    from django.urls import clear_url_caches
+
+    import isoc.site.urls as urls
+
+    monkeypatch.setattr(urls.urlpatterns[0], "callback", full)
+    clear_url_caches()
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503 and response["Retry-After"]
+    page = response.content.decode()
+    assert "Traceback" not in page and "/srv/isoc" not in page and "cannot store files" in page

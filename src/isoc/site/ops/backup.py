@@ -356,18 +356,22 @@ def restore_backup(archive: Path, *, force: bool = False) -> RestoreReport:
     with tempfile.TemporaryDirectory(dir=staging_root, prefix="restore-") as staging:
         staging = Path(staging)
         with tarfile.open(archive, "r:*") as tar:
-            for name, expected in manifest.members.items():
-                mode = tar.getmember(name).mode & 0o777  # as backed up (secret_key stays 0600)
-                target = staging / name
+            for member in tar:  # in archive order: seeking back in a gzip stream decompresses it again
+                expected = manifest.members.get(member.name)
+                if expected is None:
+                    continue
+                target = staging / member.name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
-                with tar.extractfile(name) as src, target.open("wb") as out:
+                with tar.extractfile(member) as src, target.open("wb") as out:
                     while chunk := src.read(CHUNK):
                         digest.update(chunk)
                         out.write(chunk)
-                target.chmod(mode)
+                target.chmod(member.mode & 0o777)  # as backed up (secret_key stays 0600)
                 if digest.hexdigest() != expected:  # the file changed since it was checked
-                    raise BackupError(f"{archive}: {name!r} changed while restoring; nothing was restored")
+                    raise BackupError(f"{archive}: {member.name!r} changed while restoring; nothing was restored")
+        if not all((staging / name).is_file() for name in manifest.members):
+            raise BackupError(f"{archive}: changed while restoring; nothing was restored")
         load_database(staging / database_member())
         files = 0
         for name in manifest.members:
