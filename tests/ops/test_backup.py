@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("ops")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("ops"),
+              pytest.mark.timeout(600)]  # several commands started on a loaded machine
 
 ISOC = Path(sys.executable).with_name("isoc")
 DROPPED = ("DATABASE_URL", "CELERY_BROKER_URL", "ISOC_BROKER_URL", "DJANGO_SETTINGS_MODULE", "PROMETHEUS_MULTIPROC_DIR",

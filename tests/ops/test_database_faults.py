@@ -23,6 +23,7 @@ import pg_cluster
 import pytest
 
 pytestmark = [pytest.mark.xdist_group("ops"),
+              pytest.mark.timeout(600),  # a cluster and a server started on a loaded machine
               pytest.mark.skipif(pg_cluster.binaries() is None, reason="PostgreSQL server binaries (initdb, pg_ctl) are not installed"),
               # It makes its own cluster whatever the suite's database: once per CI is enough.
               pytest.mark.skipif("postgres" in os.environ.get("DATABASE_URL", ""),

@@ -53,6 +53,9 @@ def reset_multiprocess_dir() -> None:
             path.unlink(missing_ok=True)
 
 
+reset_multiprocess_dir()  # each new process (a restarted worker too) sweeps out the dead ones' files
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
     REQUEST_SECONDS.labels(route=route, method=method if method in METHODS else "other",
                            status=f"{status // 100}xx").observe(seconds)
