@@ -64,5 +64,5 @@ def logging_config(log_format: str) -> dict:
         "formatters": {"isoc": formatter},
         "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "isoc"}},
         "root": {"handlers": ["console"], "level": "WARNING"},
-        "loggers": {"isoc.access": {"level": "INFO"}, "celery.app.trace": {"level": "INFO"}},
+        "loggers": {"isoc.access": {"level": "INFO"}},
     }
