@@ -76,6 +76,8 @@ RULES: list[Rule] = [
     # Site
     Rule(r"", everyone("/")),
     Rule(r"healthz", not_a_page="JSON health check for load balancers"),
+    Rule(r"readyz", not_a_page="JSON readiness check (database, migrations, data folder, broker)"),
+    Rule(r"metrics", not_a_page="Prometheus text format, for a scraper"),
     Rule(r"preferences/", everyone("/preferences/?next=/members/directory/")),
     Rule(r"i18n/setlang/", not_a_page="POST-only: Django's set_language (a GET only redirects)"),
     Rule(r"_bench/bare", not_a_page="plain-text benchmark anchor, only with ISOC_BENCH=1"),

@@ -232,6 +232,7 @@ def import_file(importer: Importer | str, path: str | Path, *, dry_run: bool = F
     from django.utils import timezone
 
     from isoc.pulse.models import Dataset, DataSource, ImportRun
+    from isoc.site.ops.files import DataFolderError
 
     if isinstance(importer, str):
         discover()
@@ -290,6 +291,8 @@ def import_file(importer: Importer | str, path: str | Path, *, dry_run: bool = F
         return result
     except MalformedFile as exc:
         result.error = exc
+    except DataFolderError as exc:  # the data folder is full or read-only: the transaction is rolled back
+        result.error = MalformedFile(path, None, None, str(exc))
     except (OSError, UnicodeDecodeError) as exc:
         result.error = MalformedFile(path, None, None, f"cannot read the file: {exc}")
     result.outcome = ImportRun.Outcome.REJECTED

@@ -9,7 +9,6 @@ Files are written whole to a temporary name and renamed, so a reader never sees 
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -38,10 +37,10 @@ def write_table(dataset: Dataset, name: str, table: pa.Table) -> str:
     """Write ``table`` as the dataset's ``name`` file; return its path relative to the data folder."""
     rel = relative_path(dataset, name)
     path = absolute(rel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=128 * 1024)
-    os.replace(tmp, path)
+    from isoc.site.ops.files import write_atomically
+
+    # A full or read-only data folder keeps the previous file and raises DataFolderError.
+    write_atomically(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", row_group_size=128 * 1024))
     return rel
 
 

@@ -14,7 +14,6 @@ Timestamps given to and returned by this module are Unix seconds (int64, UTC);
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,10 +69,10 @@ def write_parquet(path: Path, timestamps, values) -> tuple[int, int | None, int 
         "ts": pa.array(t, type=pa.int64()).cast(pa.timestamp("s", tz="UTC")),
         "value": pa.array(v, mask=~np.isfinite(v), type=pa.float64()),
     })
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024)
-    os.replace(tmp, path)
+    from isoc.site.ops.files import write_atomically
+
+    # A full or read-only data folder keeps the previous file and raises DataFolderError.
+    write_atomically(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", row_group_size=64 * 1024))
     if t.size == 0:
         return 0, None, None
     return int(t.size), int(t[0]), int(t[-1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -66,6 +67,16 @@ def on_auth_error(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, error_body(str(exc.message)), status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request, exc):
+    """ops: a lost database is a 503 with Retry-After, also when DEBUG is on (Ninja would
+    answer a traceback); in production the 500 handler would do the same."""
+    from isoc.site.ops.faults import database_unavailable
+
+    return database_unavailable(request)
 
 
 @api.exception_handler(Http404)

@@ -11,6 +11,7 @@ class SiteConfig(AppConfig):
 
         from isoc.site import celery  # noqa: F401  (importing it registers shared tasks with it)
         from isoc.site.admin_fixes import mend_admins
+        from isoc.site.ops import tasklog  # noqa: F401  (ops: task ids in log lines)
 
         # The admin app (first in INSTALLED_APPS) has imported every admin module by now.
         mend_admins(admin.site)

@@ -26,6 +26,7 @@ from isoc.routing.cli import app as routing_app
 from isoc.site.cli_retention import app as retention_app
 from isoc.site.cli_worker import detect_on_workers, import_on_workers
 from isoc.site.cli_worker import register as register_worker_commands
+from isoc.site.cli_backup import register as register_backup
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -48,6 +49,7 @@ app.add_typer(learning_app, name="learning")
 app.add_typer(retention_app, name="retention")
 console = Console(stderr=True)
 register_worker_commands(app)  # isoc worker, isoc beat
+register_backup(app)  # ops: isoc backup / isoc restore
 
 
 def setup_django() -> None:
@@ -107,7 +109,10 @@ def serve(
         return
     from gunicorn.app.base import BaseApplication
 
+    from isoc.site.ops.metrics import reset_multiprocess_dir
     from isoc.site.wsgi import application
+
+    reset_multiprocess_dir()  # ops: latency files of an earlier run's processes must not be summed
 
     class Server(BaseApplication):
         def load_config(self):

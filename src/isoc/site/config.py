@@ -40,6 +40,8 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("ISOC_TASK_TIME_LIMIT", "3000", "Seconds a task may run before its worker process is killed (a soft limit at 90% lets it stop cleanly first)."),
     EnvVar("ISOC_SECURE_PROXY", "0", "1 when behind a TLS-terminating proxy that sets X-Forwarded-Proto."),
     EnvVar("ISOC_BENCH", "0", "1 to expose the bare comparison view used by bench/web.py."),
+    EnvVar("ISOC_LOG_FORMAT", "text", "Log format: text (readable, for `make run`) or json (one object per line with the request id; for production)."),
+    EnvVar("ISOC_METRICS_TOKEN", "", "Bearer token that opens /metrics to non-loopback clients; empty: /metrics answers only loopback."),
     EnvVar("ISOC_TRUST_WEIGHTS", "", "Weights file (TOML or JSON) of the Online Trust Audit; empty: the default shipped in isoc/trust/weights.toml."),
 )
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "isoc.site.ops.middleware.OpsMiddleware",  # ops: first, so probes skip the rest; request ids, access log, metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -262,3 +263,19 @@ CELERY_IMPORTS = ("isoc.site.retention",)
 CELERY_BEAT_SCHEDULE["apply-retention-schedule-daily"] = {"task": "isoc.site.retention.apply_retention",
                                                           "schedule": 24 * 3600}
 ISOC_RETENTION_DAYS: dict[str, int] = {}
+
+# --- Operations (issue 9, ops): logs, database faults, probes, metrics -----------------
+from isoc.site.ops.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(env("ISOC_LOG_FORMAT"))
+# prometheus_client reads its multiprocess folder from the environment when first imported,
+# so it is set here, first thing; a folder we defaulted for a parent process is not inherited.
+import os  # noqa: E402
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR", "") in ("", os.environ.get("ISOC_PROMETHEUS_DEFAULT_DIR")):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["ISOC_PROMETHEUS_DEFAULT_DIR"] = str(DATA_DIR / "tmp" / "prometheus")
+# A connection dropped by a database restart is noticed and replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the database is down: a 503 within seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)

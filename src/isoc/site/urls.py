@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 
 from isoc.site import views
 from isoc.site.api import api
+from isoc.site.ops import health as ops_health
+from isoc.site.ops import metrics as ops_metrics
 from isoc.site.preferences import preferences
 
 admin.site.site_header = "Internet Society secretariat"
@@ -13,6 +15,8 @@ admin.site.site_title = "isoc admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("readyz", ops_health.readiness, name="ready"),
+    path("metrics", ops_metrics.metrics_view, name="metrics"),
     path("preferences/", preferences, name="preferences"),
     path("accounts/", include("allauth.urls")),
     path("members/", include("isoc.members.urls")),
@@ -37,3 +41,4 @@ urlpatterns = [
 ]
 if settings.ISOC_BENCH:
     urlpatterns.append(path("_bench/bare", views.bare))
+handler500 = "isoc.site.ops.faults.server_error"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from isoc.members.models import Organization, Person
@@ -20,9 +19,10 @@ def home(request):
 
 
 def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness: this process answers (no dependency; /readyz checks the database)."""
+    from isoc.site.ops.health import liveness
+
+    return liveness(request)
 
 
 def bare(request):
