@@ -35,6 +35,8 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("ISOC_EMAIL_FROM", "Internet Society <noreply@localhost>", "From address of outgoing mail."),
     EnvVar("CELERY_BROKER_URL", "", "Celery broker (e.g. redis://127.0.0.1:6379/0); when empty, tasks run in the calling process."),
     EnvVar("ISOC_SECURE_PROXY", "0", "1 when behind a TLS-terminating proxy that sets X-Forwarded-Proto."),
+    EnvVar("ISOC_CACHE_URL", "", "Redis URL of the cache shared by every process (e.g. redis://127.0.0.1:6379/1); when empty, files in $ISOC_DATA_DIR/cache with production settings."),
+    EnvVar("ISOC_PUBLIC_CACHE", "", "1 or 0 to switch the public page cache on or off; when empty, on with production settings (ISOC_DEBUG=0)."),
     EnvVar("ISOC_BENCH", "0", "1 to expose the bare comparison view used by bench/web.py."),
     EnvVar("ISOC_TRUST_WEIGHTS", "", "Weights file (TOML or JSON) of the Online Trust Audit; empty: the default shipped in isoc/trust/weights.toml."),
 )
