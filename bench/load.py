@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--sqlite", action="store_true", help="SQLite in the data folder instead of PostgreSQL (smoke runs)")
     p.add_argument("--data-dir", type=Path, default=None, help="default bench/out/load-<people>-<seed>")
     p.add_argument("--only", default="", help="comma-separated scenario names (bare is always measured)")
+    p.add_argument("--no-page-cache", action="store_true", help="run the site with ISOC_PUBLIC_CACHE=0 (a before/after)")
     p.add_argument("--json", type=Path, default=OUT / "load-results.json")
     args = p.parse_args(argv)
     args.debug, args.source, args.rev = False, None, ""
@@ -136,7 +137,7 @@ def start_server(args: argparse.Namespace, data_dir: Path, port: int):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "isoc.site.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread"],
-        env=web.site_env(args, data_dir, port), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        env=web.site_env(args, data_dir, port) | ({"ISOC_PUBLIC_CACHE": "0"} if args.no_page_cache else {}), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -255,7 +256,7 @@ def report(args, info, started, timings, results, checks) -> None:
         f"data: {timings.get('people', args.people):,} bulk people written in {timings.get('people_seconds', '?')} s, "
         f"{timings.get('signals', '?')} signals ({timings.get('signal_points', 0):,} points, a year) in "
         f"{timings.get('signals_seconds', '?')} s, small demo in {timings.get('demo_seconds', '?')} s\n"
-        f"database {database}; gunicorn gthread {args.workers} workers x {args.threads} threads; "
+        f"database {database}; public page cache {'off' if args.no_page_cache else 'on'}; gunicorn gthread {args.workers} workers x {args.threads} threads; "
         f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s after {args.warmup}s warm-up; loopback\n"
         f"command: {' '.join([Path(sys.executable).name, *sys.argv])}\n")
     print("\n" + summary + "\n" + table(results) + "\n")
