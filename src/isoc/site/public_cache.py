@@ -177,7 +177,7 @@ def _entry(response: HttpResponse, tables: dict[str, int]) -> dict | None:
         if replaced != text.count("csrfmiddlewaretoken"):
             return None  # a token in a form we do not recognize: never store someone's token
         body = text.encode(charset)
-    headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "set-cookie", "vary")]
+    headers = [(k, v) for k, v in response.items() if k.lower() not in ("content-length", "set-cookie")]
     return {"body": body, "headers": headers, "tables": tables}
 
 
