@@ -200,6 +200,9 @@ def measure(args: argparse.Namespace, data_dir: Path) -> int:
     wanted = {n.strip() for n in args.only.split(",") if n.strip()}
     todo = [s for s in todo if not wanted or s.name in wanted]
     member_cookie = plan["registrants"][-1]  # signed in, and never registers (the list is cycled from the start)
+    # Every run starts with an empty page cache: pages cached by an earlier run would be
+    # hits from the first request and flatter the figures.
+    shutil.rmtree(data_dir / "cache", ignore_errors=True)
     server = start_server(args, data_dir, port)
     results = []
     try:

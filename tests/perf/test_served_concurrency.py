@@ -164,8 +164,9 @@ def test_concurrent_ballots_count_once_per_voter_across_worker_processes(served,
         session = session_of(person)
         for roll in em.RollEntry.objects.filter(contest__election=election, voter=person):
             ids = list(es.candidates(roll.contest).values_list("pk", flat=True))
-            for n in range(2):  # each voter submits twice at the same instant: the second replaces the first
-                calls.append(lambda s=session, r=roll, c=ids[n % len(ids)]: post(
+            # Each voter submits twice at the same instant: the second replaces the first.
+            for choice in (ids[0], ids[1 % len(ids)]):
+                calls.append(lambda s=session, r=roll, c=choice: post(
                     f"{served}/elections/{election.slug}/ballot/", s, {"roll": r.pk, "choice": [c]}))
     results = at_once(calls)
     assert [r[0] if isinstance(r, tuple) else r for r in results] == [200] * len(calls)

@@ -212,3 +212,36 @@ class PublicPageCacheMiddleware:
             cache.set(key + ":tables", sorted(read | set(known or ())), settings.PUBLIC_PAGE_CACHE_SECONDS)
         response["X-Public-Cache"] = "miss"
         return response
+
+
+# --- an expensive count, computed by one process at a time ---------------------------------
+
+
+def shared_count(key: str, compute, *, fresh: int = 60, stale: int = 3600, wait: float = 10.0) -> int:
+    """``compute()`` cached for ``fresh`` seconds in the shared cache, counted by one
+    process at a time: while it counts, the others answer with the previous count (kept
+    ``stale`` seconds), or, when there is none yet, wait up to ``wait`` seconds for it.
+    Without this, every request arriving while the count is missing counts too: sixteen
+    3-second counts of a million people at once (bench/RESULTS.md) starve the site."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock = key + ":counting"
+    if cache.add(lock, 1, 60):
+        try:
+            value = compute()
+            cache.set_many({key: value}, fresh)
+            cache.set(key + ":stale", value, stale)
+            return value
+        finally:
+            cache.delete(lock)
+    previous = cache.get(key + ":stale")
+    if previous is not None:
+        return previous
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key)
+        if value is not None:
+            return value
+    return compute()
