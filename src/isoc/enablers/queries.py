@@ -68,8 +68,9 @@ def series_label(entry: dict) -> str:
 
 
 def trend(technology: str, *, country: str = "", method: str = adoption.GLOBAL) -> Trend:
+    # The trend's table links each figure to its scan's dataset: one query, not one per figure.
     figures = list(AdoptionFigure.objects.filter(technology=technology, method=method, country=country)
-                   .select_related("scan").order_by("scan__started_at", "scan_id"))
+                   .select_related("scan__dataset").order_by("scan__started_at", "scan_id"))
     result = Trend(technology, check_label(technology), figures, thirdparty_series(technology, country))
     ours = charts.Series(_("our measurement"), "ours", [(f.scan.started_at, f.percent) for f in figures if f.measured])
     others = [charts.Series(series_label(e), e["kind"], [(_day(d), v) for d, v in e["points"]]) for e in result.thirdparty]
@@ -103,7 +104,7 @@ class Comparison:
 def country_comparison(code: str, method: str) -> tuple[Scan | None, list[Comparison]]:
     """For the latest scan with figures for the country by ``method``: each headline
     technology for the country, its Internet Society region (domains pooled) and the world."""
-    figure = (AdoptionFigure.objects.filter(method=method, country=code).select_related("scan")
+    figure = (AdoptionFigure.objects.filter(method=method, country=code).select_related("scan__dataset")
               .order_by("-scan__started_at", "-scan_id").first())
     if figure is None:
         return None, []

@@ -9,7 +9,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from isoc.members import models as m
 from isoc.members.numbering import parse_number
 from isoc.members.tokens import create_token
 from isoc.site.l10n import country_name
+from isoc.site.public_cache import shared_count
 
 
 def _apply(request, operation, *args, success: str, **kwargs):
@@ -158,7 +158,8 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return cache.get_or_set(self.count_key, lambda: self.object_list.count(), 60)
+        # One process counts at a time; the others show the previous total meanwhile.
+        return shared_count(self.count_key, self.object_list.count, fresh=60)
 
 
 def _directory_row(person: m.Person, viewer) -> dict:

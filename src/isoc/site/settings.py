@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "isoc.site.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "isoc.site.public_cache.PublicPageCacheMiddleware",  # load: public pages for visitors not signed in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last, so that it sees the outcome of the login view.
@@ -279,3 +280,16 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is down: a 503 within seconds, not a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+
+# Load (issue 9): one cache shared by every web process and worker — Redis when
+# ISOC_CACHE_URL is set (several machines), else files in the data folder (one machine) —
+# and the public page cache on top of it (isoc.site.public_cache), on with production
+# settings unless ISOC_PUBLIC_CACHE=0.
+if env("ISOC_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("ISOC_CACHE_URL")}}
+elif not DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache"), "OPTIONS": {"MAX_ENTRIES": 20000}}}
+PUBLIC_PAGE_CACHE = env("ISOC_PUBLIC_CACHE") == "1" or (env("ISOC_PUBLIC_CACHE") != "0" and not DEBUG)
+PUBLIC_PAGE_CACHE_PATHS = ["/pulse/", "/api/v1/pulse/"]
+PUBLIC_PAGE_CACHE_SECONDS = 300  # bounds what changes with the clock alone ("ongoing", "last week")
