@@ -64,7 +64,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(redis_url, job_database, start_
         assert done.returncode == 0, done.stdout + done.stderr
         task_ids = dict(line.rsplit(": queued as task ", 1) for line in done.stdout.splitlines())
         assert len(task_ids) == FILES
-        results = Celery(broker=broker, backend=broker)
+        # Not the current app: shared tasks follow the current app, and later tests in this
+        # process would send their tasks to this (by then stopped) Redis.
+        results = Celery(broker=broker, backend=broker, set_as_current=False)
         held_task = results.AsyncResult(task_ids[str(held)])
         deadline = time.monotonic() + 60
         while held_task.state != "STARTED":
