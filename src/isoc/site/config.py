@@ -36,6 +36,9 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("CELERY_BROKER_URL", "", "Celery broker (e.g. redis://127.0.0.1:6379/0); when empty, tasks run in the calling process."),
     EnvVar("ISOC_SECURE_PROXY", "0", "1 when behind a TLS-terminating proxy that sets X-Forwarded-Proto."),
     EnvVar("ISOC_BENCH", "0", "1 to expose the bare comparison view used by bench/web.py."),
+    # security
+    EnvVar("ISOC_STAFF_2FA", "1", "1 requires staff to sign in with a second factor (TOTP app) and sends staff without one to enrol; 0 turns that off (development only)."),
+    EnvVar("ISOC_CACHE_URL", "", "Shared cache for rate limits, lockouts and one-time codes, e.g. redis://127.0.0.1:6379/1; empty: each process keeps its own in memory (fine for one process, not for several)."),
     EnvVar("ISOC_TRUST_WEIGHTS", "", "Weights file (TOML or JSON) of the Online Trust Audit; empty: the default shipped in isoc/trust/weights.toml."),
 )
 

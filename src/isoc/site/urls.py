@@ -30,6 +30,8 @@ urlpatterns = [
     path("fellowships/", include("isoc.fellowships.urls")),
     path("learning/", include("isoc.learning.urls")),
     path("impact-assessment/", include("isoc.iwn.urls")),
+    # security: staff sign in through allauth's form, which asks for the second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
