@@ -84,3 +84,24 @@ def connect_signals() -> None:
     def _enrolled(sender, request, user, authenticator, **kwargs):
         if request is not None:
             mark_second_factor(request, user)
+
+
+def enrol_totp(user, secret: str | None = None) -> str:
+    """Give ``user`` a TOTP authenticator (as the enrolment page does) and return its
+    secret; for tests and for setting up a known staff account."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def current_code(secret: str, at: float | None = None) -> str:
+    """The code an authenticator app holding ``secret`` shows now (or at ``at``)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
