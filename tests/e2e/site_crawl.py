@@ -90,7 +90,10 @@ class Recorder:
 
     def _received(self, event) -> None:
         r = event["response"]
-        self.responses[event["requestId"]] = (r["url"], event["type"], {k.lower(): v for k, v in r["headers"].items()})
+        headers = {k.lower(): v for k, v in r["headers"].items()}
+        self.responses[event["requestId"]] = (r["url"], event["type"], headers)
+        if event["type"] == "Document" and "content-security-policy" not in headers:
+            self.load.problems.append(f"{r['url']} has no Content-Security-Policy header")
 
     def _redirected(self, event) -> None:
         if "redirectResponse" in event:
