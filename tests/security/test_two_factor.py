@@ -44,6 +44,11 @@ def test_the_admin_login_page_sends_staff_to_the_sites_sign_in(client):
     assert response["Location"] == "/accounts/login/?next=/admin/"
 
 
+def test_a_signed_in_member_at_the_admin_login_is_refused_not_sent_round_in_circles(client, person):
+    client.force_login(person)
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
 @pytest.mark.django_db(transaction=True)  # allauth announces the enrolment on commit, as in production
 def test_staff_enrol_with_a_code_from_their_app_and_then_reach_the_admin(client, staff):
     assert sign_in(client, staff.email).status_code == 302

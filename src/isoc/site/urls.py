@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from isoc.site import views
 from isoc.site.api import api
 from isoc.site.preferences import preferences
+from isoc.site.security import two_factor
 
 admin.site.site_header = "Internet Society secretariat"
 admin.site.site_title = "isoc admin"
@@ -31,7 +32,7 @@ urlpatterns = [
     path("learning/", include("isoc.learning.urls")),
     path("impact-assessment/", include("isoc.iwn.urls")),
     # security: staff sign in through allauth's form, which asks for the second factor.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True), name="admin-login"),
+    path("admin/login/", two_factor.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),

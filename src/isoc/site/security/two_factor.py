@@ -105,3 +105,15 @@ def current_code(secret: str, at: float | None = None) -> str:
 
     counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
     return format_hotp_value(hotp_value(secret, counter))
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """``/admin/login/``: staff sign in through the site's form, which asks for the second
+    factor. A signed-in person who is not staff is refused here (sending them to the
+    sign-in page would bounce them straight back to the admin, and so on for ever)."""
+    from django.core.exceptions import PermissionDenied
+
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
