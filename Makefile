@@ -48,7 +48,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  isoc is starting on http://$(HOST):$(PORT)/"
-	@echo "  demo staff login: $(DEMO_STAFF_EMAIL) / $(DEMO_STAFF_PASSWORD)  (admin at http://$(HOST):$(PORT)/admin/)"
+	@echo "  demo staff login: $(DEMO_STAFF_EMAIL) / $(DEMO_STAFF_PASSWORD)  (admin at http://$(HOST):$(PORT)/admin/; staff set up an authenticator app at first sign-in)"
 	@echo ""
 	$(BIN)/isoc serve --host $(HOST) --port $(PORT)
 

@@ -79,6 +79,30 @@ def _celery_may_join():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _shortcut_login_has_second_factor(request):
+    """Staff need a second factor (isoc.site.security.two_factor). ``client.force_login``
+    and ``client.login`` skip the sign-in pages altogether; in tests they stand for a
+    complete sign-in, second factor included, so that the many tests about what staff
+    may do need no change. They are told apart from a real request (the browser tests'
+    live server) by their bare HttpRequest, which has no REQUEST_METHOD. Tests marked
+    ``second_factor`` (tests/security) check the requirement itself."""
+    if request.node.get_closest_marker("second_factor"):
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from isoc.site.security.two_factor import mark_second_factor
+
+    def shortcut(sender, request, user, **kwargs):
+        if request is not None and "REQUEST_METHOD" not in request.META:
+            mark_second_factor(request, user, how="test-shortcut")
+
+    user_logged_in.connect(shortcut, weak=False, dispatch_uid="tests-shortcut-login-2fa")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-shortcut-login-2fa")
+
+
 def _forget_post_migrate_rows() -> None:
     """Before a serialized-rollback test restores the database as migrations left it: if a
     transactional test ran last on this worker, its teardown flushed every table and

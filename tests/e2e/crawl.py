@@ -103,6 +103,15 @@ RULES: list[Rule] = [
          lambda f, role: [f"/accounts/password/reset/key/{f['reset']['uidb36']}-{f['reset']['key']}/",
                           "/accounts/password/reset/key/1-not-a-key/"] if role == "visitor" else []),
     Rule(r"accounts/login/code/confirm/", everyone("/accounts/login/code/confirm/")),
+    # Two-factor authentication (allauth.mfa): staff must have it, members may.
+    Rule(r"accounts/2fa/", everyone("/accounts/2fa/")),
+    Rule(r"accounts/2fa/authenticate/", not_a_page="the second step of a sign-in in progress; the crawl's staff sign-in passes it"),
+    Rule(r"accounts/2fa/reauthenticate/", lambda f, role: ["/accounts/2fa/reauthenticate/"] if role == "staff" else []),
+    Rule(r"accounts/2fa/totp/activate/", lambda f, role: ["/accounts/2fa/totp/activate/"] if role == "member" else []),
+    Rule(r"accounts/2fa/totp/deactivate/", staff_only("/accounts/2fa/totp/deactivate/")),
+    Rule(r"accounts/2fa/recovery-codes/", staff_only("/accounts/2fa/recovery-codes/")),
+    Rule(r"accounts/2fa/recovery-codes/generate/", staff_only("/accounts/2fa/recovery-codes/generate/")),
+    Rule(r"accounts/2fa/recovery-codes/download/", not_a_page="a text file of recovery codes"),
     # Members
     Rule(r"members/", everyone("/members/")),
     Rule(r"members/join/", everyone("/members/join/")),
@@ -430,10 +439,21 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
+_AXE_SOURCE: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(axe_script().read_text())
+    return _AXE_SOURCE[0]
+
+
 def axe_violations(page) -> list[dict]:
     """The WCAG 2.2 A/AA violations axe-core finds in the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(axe_script()))
+        # Evaluated through DevTools, not added as an inline <script>: the site's
+        # Content-Security-Policy (script-src 'self') refuses inline scripts, rightly.
+        page.evaluate(_axe_source())
     return page.evaluate(AXE_RUN, WCAG_TAGS)
 
 
@@ -471,6 +491,8 @@ class Visit:
                 self.offsite.append(request.url)
 
         self.context.on("request", watch)
+        # Every Content-Security-Policy violation of a page, for page_problems to report.
+        self.context.add_init_script(script=CSP_WATCH)
         if axe:  # in every page before its own scripts: cheaper than injecting it page by page
             self.context.add_init_script(path=str(axe_script()))
         self.page = self.context.new_page()
@@ -482,7 +504,8 @@ class Visit:
         from e2e_ui import submit_login
 
         self.page.goto("/accounts/login/")
-        submit_login(self.page, self.site.facts[role]["email"], self.site.facts["password"])
+        submit_login(self.page, self.site.facts[role]["email"], self.site.facts["password"],
+                     totp_secret=self.site.facts[role].get("totp_secret"))
         self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     def path(self) -> str:
@@ -493,11 +516,17 @@ class Visit:
         assert not self.offsite, f"pages tried to reach beyond this machine: {self.offsite}"
 
 
+CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+  `${e.violatedDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile || ''}:${e.lineNumber})`));"""
+
+
 # What axe-core does not check but the issue asks for: images sized and lazy-loaded,
 # nothing loaded from elsewhere, and every form error tied to its field.
 # Django's admin is exempt from the image rule: its images are 1 KB icons of its own.
 PAGE_CHECKS = """() => {
   const problems = [];
+  for (const v of (window.__cspViolations || [])) problems.push(`Content-Security-Policy violation: ${v}`);
   const images = location.pathname.startsWith('/admin/') ? [] : document.images;
   for (const img of images) {
     if (!img.getAttribute('width') || !img.getAttribute('height'))

@@ -7,6 +7,9 @@ import re
 from playwright.sync_api import Page, expect
 
 PASSWORD = "correct-horse-battery-staple"
+# Staff must give a second factor (TOTP): the secret of each staff member made here, by address.
+TOTP_SECRETS: dict[str, str] = {}
+_used_codes: set[tuple[str, str]] = set()
 
 
 def make_person(email: str, *, staff: bool = False, admin: bool = False, password: str = PASSWORD, **fields):
@@ -23,14 +26,36 @@ def make_person(email: str, *, staff: bool = False, admin: bool = False, passwor
     person.groups.add(Group.objects.get(name="member"))
     if staff:
         person.groups.add(Group.objects.get(name="staff"))
+    if staff or admin:  # staff need a second factor: their authenticator app, set up here
+        from isoc.site.security.two_factor import enrol_totp
+
+        TOTP_SECRETS[email] = enrol_totp(person)
     return person
 
 
-def submit_login(page: Page, email: str, password: str) -> None:
-    """Fill and send the sign-in form on the current page."""
+def give_second_factor(page: Page, secret: str) -> None:
+    """On the second step of signing in, type the code the authenticator app shows. A code
+    is accepted once: a second sign-in within the same 30 seconds waits for the next one."""
+    import time
+
+    from isoc.site.security.two_factor import current_code
+
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    while (secret, code := current_code(secret)) in _used_codes:
+        time.sleep(1)
+    _used_codes.add((secret, code))
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def submit_login(page: Page, email: str, password: str, totp_secret: str | None = None) -> None:
+    """Fill and send the sign-in form on the current page (and the second factor, for staff)."""
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+    secret = totp_secret or TOTP_SECRETS.get(email)
+    if secret:
+        give_second_factor(page, secret)
 
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
@@ -48,10 +73,9 @@ def sign_out(page: Page) -> None:
 
 
 def admin_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    """The admin's sign-in is the site's (it asks staff for their second factor)."""
+    page.goto("/admin/login/?next=/admin/")
+    submit_login(page, email, password)
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 

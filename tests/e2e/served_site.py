@@ -191,6 +191,9 @@ def prepare(facts_file: str) -> None:
 
     demo_ixps.generate(reset=True)  # after the routing demo (MANRS links), before the admin's pages are picked
     staff, _ = create_staff(STAFF_EMAIL, PASSWORD, administrator=True, first_name="Crawl", last_name="Admin")
+    from isoc.site.security.two_factor import enrol_totp
+
+    staff_totp = enrol_totp(staff)  # staff sign in with a second factor: the crawl types its codes
 
     # The member who signs in: active sustaining, with invoices, and the contact of an
     # active organization, so that every part of their pages has something to show.
@@ -237,7 +240,7 @@ def prepare(facts_file: str) -> None:
         "password": PASSWORD,
         "member": {"email": member.email, "invoice": member.invoices.order_by("pk").first().number,
                    "organization": managed.slug},
-        "staff": {"email": staff.email},
+        "staff": {"email": staff.email, "totp_secret": staff_totp},
         "public_organization": public_org.slug,
         "other_organization": other_org.slug,
         "open_invoice": {"number": open_invoice.number, "pk": open_invoice.pk},

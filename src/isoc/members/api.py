@@ -21,6 +21,7 @@ from isoc.members.tokens import person_for_key
 from isoc.site.apiparams import COUNTRY_CODE, SLUG
 from isoc.site.l10n import country_name
 from isoc.site.pagination import LazyRows, Page
+from isoc.site.security import ratelimit
 
 router = Router(tags=["members"])
 
@@ -34,9 +35,19 @@ class TokenAuth(HttpBearer):
     ``isoc token``."""
 
     def authenticate(self, request: HttpRequest, token: str):
+        # security: guessing tokens from one address is cut off with a 429 after a few
+        # bad ones (isoc.site.security.ratelimit, limit "api_bad_token").
+        address = ratelimit.client_address(request)
+        try:
+            ratelimit.check("api_bad_token", address)
+        except ratelimit.RateLimited as exc:
+            raise HttpError(429, f"Too many requests with a bad API token from this address; "
+                                 f"try again in {exc.retry_after} seconds.") from exc
         person = person_for_key(token)
         if person is not None:
             request.user = person
+        else:
+            ratelimit.count("api_bad_token", address)
         return person
 
 

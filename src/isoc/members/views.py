@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
@@ -25,6 +26,7 @@ from isoc.members.numbering import parse_number
 from isoc.members.tokens import create_token
 from isoc.site.l10n import country_name
 from isoc.site.public_cache import shared_count
+from isoc.site.security import ratelimit
 
 
 def _apply(request, operation, *args, success: str, **kwargs):
@@ -106,6 +108,11 @@ def profile(request):
 @login_required
 @require_POST
 def new_token(request):
+    try:  # security: a stolen session cannot mint tokens without end
+        ratelimit.hit("token_create", f"person:{request.user.pk}")
+    except ratelimit.RateLimited as exc:
+        return ratelimit.refused_page(request, exc, _("You have created too many API tokens in a short time."),
+                                      back=reverse("members:profile"))
     name = (request.POST.get("name") or "script").strip()[:100]
     token, key = create_token(request.user, name)
     return render(request, "members/token_created.html", {"token": token, "key": key})

@@ -15,3 +15,6 @@ class SiteConfig(AppConfig):
 
         # The admin app (first in INSTALLED_APPS) has imported every admin module by now.
         mend_admins(admin.site)
+        from isoc.site.security.two_factor import connect_signals
+
+        connect_signals()  # security: enrolling a second factor counts for the session

@@ -39,11 +39,12 @@ ENVIRONMENT: tuple[EnvVar, ...] = (
     EnvVar("ISOC_BROKER_VISIBILITY_TIMEOUT", "3600", "Seconds before Redis hands the unfinished task of a lost worker to another; keep it above ISOC_TASK_TIME_LIMIT."),
     EnvVar("ISOC_TASK_TIME_LIMIT", "3000", "Seconds a task may run before its worker process is killed (a soft limit at 90% lets it stop cleanly first)."),
     EnvVar("ISOC_SECURE_PROXY", "0", "1 when behind a TLS-terminating proxy that sets X-Forwarded-Proto."),
-    EnvVar("ISOC_CACHE_URL", "", "Redis URL of the cache shared by every process (e.g. redis://127.0.0.1:6379/1); when empty, files in $ISOC_DATA_DIR/cache with production settings."),
+    EnvVar("ISOC_CACHE_URL", "", "Redis URL of the cache shared by every process: public pages, rate limits, lockouts, one-time codes (e.g. redis://127.0.0.1:6379/1); when empty, files in $ISOC_DATA_DIR/cache with production settings, memory per process in development."),
     EnvVar("ISOC_PUBLIC_CACHE", "", "1 or 0 to switch the public page cache on or off; when empty, on with production settings (ISOC_DEBUG=0)."),
     EnvVar("ISOC_BENCH", "0", "1 to expose the bare comparison view used by bench/web.py."),
     EnvVar("ISOC_LOG_FORMAT", "text", "Log format: text (readable, for `make run`) or json (one object per line with the request id; for production)."),
     EnvVar("ISOC_METRICS_TOKEN", "", "Bearer token that opens /metrics to non-loopback clients; empty: /metrics answers only loopback."),
+    EnvVar("ISOC_STAFF_2FA", "1", "1 requires staff to sign in with a second factor (TOTP app) and sends staff without one to enrol; 0 turns that off (development only)."),
     EnvVar("ISOC_TRUST_WEIGHTS", "", "Weights file (TOML or JSON) of the Online Trust Audit; empty: the default shipped in isoc/trust/weights.toml."),
 )
 

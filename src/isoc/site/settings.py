@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # security: two-factor authentication (TOTP) for staff
     "axes",
     "ninja",
     "django_htmx",  # htmx itself, vendored as a static file, and {% htmx_script %}
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "isoc.site.ops.middleware.OpsMiddleware",  # ops: first, so probes skip the rest; request ids, access log, metrics
     "django.middleware.security.SecurityMiddleware",
+    "isoc.site.security.csp.ContentSecurityPolicyMiddleware",  # security: CSP on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "isoc.site.middleware.PreferencesMiddleware",
+    "isoc.site.security.two_factor.StaffTwoFactorMiddleware",  # security: staff pages only after a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "isoc.site.public_cache.PublicPageCacheMiddleware",  # load: public pages for visitors not signed in
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,7 +154,7 @@ AXES_VERBOSE = False
 # axes owns per-address lockout. allauth's own per-address limit (5 failures in 5 minutes)
 # would otherwise answer the attempts after the lockout with a bare form error instead of
 # the lockout page; its per-client limit stays, against guessing across many addresses.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}  # completed in the security block below
 
 LANGUAGE_CODE = "en"
 # Each language is named in itself, as a reader looking for theirs expects.
@@ -249,6 +252,26 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- security (issue 9: CSP, staff two-factor, rate limits) -------------------------
+# The cache holds rate-limit counters, one-time-code markers and axes' lockouts: with
+# several web processes it must be shared (Redis, or files on one machine), or each process
+# counts on its own. CACHES is set below, with the public page cache (Load).
+ISOC_STAFF_2FA = env_flag("ISOC_STAFF_2FA")
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Internet Society"
+# allauth's limits, per client address: sign-in failures (axes owns the per-address
+# lockout, see above), sign-ups and password-reset mails. allauth.mfa limits wrong
+# second-factor codes per account by itself.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip",
+    "signup": "5/m/ip,30/h/ip",
+    "reset_password": "5/m/ip",
+    "reset_password_email": "3/h/key",
+}
+# The site's own limits (isoc.site.security.ratelimit): creating API tokens on the web,
+# and requests with a bad API token (answered 429 in the API's error shape).
+ISOC_RATE_LIMITS = {"token_create": (10, 3600), "api_bad_token": (20, 60)}
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from isoc.site.api import api
 from isoc.site.ops import health as ops_health
 from isoc.site.ops import metrics as ops_metrics
 from isoc.site.preferences import preferences
+from isoc.site.security import two_factor
 
 admin.site.site_header = "Internet Society secretariat"
 admin.site.site_title = "isoc admin"
@@ -34,6 +35,8 @@ urlpatterns = [
     path("fellowships/", include("isoc.fellowships.urls")),
     path("learning/", include("isoc.learning.urls")),
     path("impact-assessment/", include("isoc.iwn.urls")),
+    # security: staff sign in through allauth's form, which asks for the second factor.
+    path("admin/login/", two_factor.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
