@@ -130,8 +130,9 @@ def test_automatic_manrs_link_by_name(demo):
 
 
 def test_admin_changes_the_manrs_link_through_the_service(client, demo):
-    from isoc.routing.models import ManrsParticipant
     from tests.conftest import make_person
+
+    from isoc.routing.models import ManrsParticipant
 
     administrator = make_person("admin@example.org", admin=True)
     client.force_login(administrator)

@@ -67,8 +67,12 @@ def _election(ada, grace, staff):
     Ada a candidate with a forum question from Grace, Grace a candidate asked by Ada."""
     from isoc.elections import models as em
     from isoc.elections import services as es
+    from isoc.elections.seed import seed as seed_electorates
     from isoc.elections.tally import tally
 
+    # The electorates come from a data migration; a transactional test before this one on
+    # the same worker flushes them (tests/elections/conftest.py re-seeds the same way).
+    seed_electorates()
     election = es.create_election(slug="bot-test", title="Board election", method=em.Method.PLURALITY,
                                   nominations_open=timezone.now() - timedelta(days=60), actor=staff)
     electorate = em.Electorate.objects.exclude(kind="appointed").order_by("order").first()
@@ -150,6 +154,7 @@ def _admin_log(ada, grace, staff):
 
 
 def _members(ada, grace):
+    from allauth.mfa.models import Authenticator
     from axes.models import AccessLog
 
     from isoc.members.models import OrganizationTier
@@ -162,6 +167,8 @@ def _members(ada, grace):
         create_token(p, "backup script")
         AccessLog.objects.create(username=p.email, ip_address="192.0.2.7", user_agent="test", http_accept="*/*",
                                  path_info="/accounts/login/", attempt_time=timezone.now())
+        # A second factor, as staff have (its secret must never reach the export).
+        Authenticator.objects.create(user=p, type=Authenticator.Type.TOTP, data={"secret": f"SECRET{p.first_name.upper()}"})
     ms.join_organization(ada, legal_name="Engines Ltd", country="GB",
                          tier=OrganizationTier.objects.get(slug="silver"))
 
@@ -253,6 +260,7 @@ def test_export_holds_every_apps_section_of_the_persons_data_and_nothing_of_othe
         assert section in data, section
     assert data["account"]["email_addresses"] == [{"email": "ada@example.org", "primary": True, "verified": True}]
     assert data["account"]["sign_ins"][0]["ip_address"] == "192.0.2.7"
+    assert [f["type"] for f in data["account"]["second_factors"]] == ["totp"] and "SECRETADA" not in json.dumps(data)
     assert [m["chapter"] for m in data["chapters"]["memberships"]] == ["Estonia Chapter"]
     assert [t["role"] for t in data["chapters"]["officer_terms"]] == ["chair"]
     assert {r["event_slug"] for r in data["events"]["registrations"]} == {"past", "coming"}
@@ -328,6 +336,7 @@ def test_export_after_erasure_shows_nothing_identifying(world, django_capture_on
     for trace in ADA_TRACES:
         assert trace not in text, trace
     assert data["account"] == {"email_addresses": [], "sign_ins": [], "failed_sign_ins": [], "sessions": [],
+                               "second_factors": [],
                                "organization_contacts": []}
     assert data["fellowships"]["applications"] == [] and data["iwn"]["assessments"] == []
     assert data["elections"]["voter_roll"] == [] and data["elections"]["nominations"] == []

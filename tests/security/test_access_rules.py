@@ -16,10 +16,10 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from tests.conftest import make_person
 
 from isoc.site.security.access import LINK, PUBLIC, STAFF, rule_for
 from isoc.site.security.urlconf import routes
-from tests.conftest import make_person
 
 pytestmark = pytest.mark.django_db
 

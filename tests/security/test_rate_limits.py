@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.conftest import PASSWORD
 
 from isoc.members.tokens import create_token
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 from django.urls import reverse
+from tests.conftest import PASSWORD
 
 from isoc.site.security.two_factor import current_code, enrol_totp
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.second_factor]
 

@@ -50,6 +50,7 @@ COVERS = {
     "axes.AccessLog": delete(why="matched by the account's address"),
     "axes.AccessFailureLog": delete(why="matched by the account's address"),
     "sessions.Session": delete(why="the account's sessions, found by the user id inside them"),
+    "mfa.Authenticator": delete(why="a staff member's second factor (TOTP secret, recovery codes): useless without the account"),
 }
 
 
@@ -66,6 +67,7 @@ def _sessions(person):
 
 def export(person) -> dict:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from axes.models import AccessFailureLog, AccessLog
 
     return {
@@ -78,6 +80,9 @@ def export(person) -> dict:
                             for log in AccessFailureLog.objects.filter(username__iexact=person.email)
                             .order_by("attempt_time")],
         "sessions": [{"expires_at": _at(s.expire_date)} for s in _sessions(person)],
+        # Which second factors exist and when they were set up and last used: never their secrets.
+        "second_factors": [{"type": a.type, "created_at": _at(a.created_at), "last_used_at": _at(a.last_used_at)}
+                           for a in Authenticator.objects.filter(user=person).order_by("pk")],
         "organization_contacts": [{"organization": c.organization.legal_name, "role": c.role}
                                   for c in m.OrganizationContact.objects.filter(person=person)
                                   .select_related("organization").order_by("pk")],
@@ -98,6 +103,7 @@ def _rename_in_admin_log(person) -> int:
 
 def erase(person, actor) -> dict:
     from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     addresses = [person.email, *EmailAddress.objects.filter(user=person).values_list("email", flat=True)]
@@ -109,10 +115,11 @@ def erase(person, actor) -> dict:
     emails, _ = EmailAddress.objects.filter(user=person).delete()
     contacts, _ = m.OrganizationContact.objects.filter(person=person).delete()
     tokens, _ = person.api_tokens.all().delete()
+    second_factors, _ = Authenticator.objects.filter(user=person).delete()
     sessions = 0
     for session in list(_sessions(person)):
         session.delete()
         sessions += 1
     return {"email_addresses_deleted": emails, "sign_in_records_deleted": sign_ins,
-            "organization_contacts_deleted": contacts, "api_tokens_deleted": tokens, "sessions_ended": sessions,
+            "organization_contacts_deleted": contacts, "api_tokens_deleted": tokens, "second_factors_deleted": second_factors, "sessions_ended": sessions,
             "admin_log_entries_renamed": log_entries}

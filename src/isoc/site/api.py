@@ -11,15 +11,15 @@ from isoc.elections.api import router as elections_router
 from isoc.enablers.api import router as enablers_router
 from isoc.events.api import router as events_router
 from isoc.fellowships.api import router as fellowships_router
+from isoc.incidents.api import router as incidents_router
 from isoc.infra.api import router as infra_router
 from isoc.iwn.api import router as iwn_router
-from isoc.resilience.api import router as resilience_router
-from isoc.incidents.api import router as incidents_router
 from isoc.learning.api import router as learning_router
 from isoc.members.api import TokenAuth
 from isoc.members.api import router as members_router
 from isoc.members.services import RuleViolation
 from isoc.pulse.api import router as pulse_router
+from isoc.resilience.api import router as resilience_router
 from isoc.routing.api import router as routing_router
 from isoc.shutdowns.api import router as shutdowns_router
 from isoc.shutdowns.api_charts import router as shutdown_charts_router

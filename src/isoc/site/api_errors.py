@@ -7,7 +7,8 @@ endpoints declare only their success bodies; without this a client reading the s
 schemathesis, tests/fuzzing/test_api_schema.py) meets status codes the schema never
 mentions. Each operation gets the errors its shape can produce:
 
-- 401 and 403 when it has a security requirement;
+- 401, 403 and 429 when it has a security requirement (429: too many bad API tokens from
+  one address, isoc.site.security.ratelimit);
 - 404 always: the shared handler answers it for any operation whose object (in the path,
   or named by a query parameter such as ``?year=`` or ``?version=``) does not exist, or
   whose data is not published yet;
@@ -47,6 +48,7 @@ DESCRIPTIONS = {
     "403": "Signed in, but not allowed to do this.",
     "404": "No such object (or not visible to you), or nothing published yet.",
     "409": "Refused by a rule (e.g. already registered, no seats left).",
+    "429": "Too many requests with a bad API token from this address: wait and try again.",
     "422": "Invalid input: the errors name each field at fault.",
 }
 WRITES = ("post", "put", "patch", "delete")
@@ -70,7 +72,7 @@ def errors_for(method: str, operation: dict[str, Any]) -> list[str]:
     codes = []
     parameters = operation.get("parameters") or []
     if operation.get("security"):
-        codes += ["401", "403"]
+        codes += ["401", "403", "429"]
     codes.append("404")
     if method in WRITES:
         codes.append("409")

@@ -18,15 +18,15 @@ from isoc.elections.cli import app as elections_app
 from isoc.enablers.cli import app as enablers_app
 from isoc.events.cli import app as events_app
 from isoc.fellowships.cli import app as fellowships_app
-from isoc.infra.cli import app as infra_app
-from isoc.resilience.cli import app as resilience_app
 from isoc.incidents.cli import app as incidents_app
+from isoc.infra.cli import app as infra_app
 from isoc.learning.cli import app as learning_app
+from isoc.resilience.cli import app as resilience_app
 from isoc.routing.cli import app as routing_app
+from isoc.site.cli_backup import register as register_backup
 from isoc.site.cli_retention import app as retention_app
 from isoc.site.cli_worker import detect_on_workers, import_on_workers
 from isoc.site.cli_worker import register as register_worker_commands
-from isoc.site.cli_backup import register as register_backup
 from isoc.trust.cli import app as trust_app
 
 app = typer.Typer(help="isoc: the Internet Society's community and Pulse platform.", no_args_is_help=True,
@@ -142,9 +142,8 @@ def demo(
     if reset:  # demo registrations and certification approvals hold on to demo people: they go first
         from isoc.elections.demo import remove as remove_demo_elections
         from isoc.events.demo import remove as remove_demo_events
-        from isoc.learning.demo import remove as remove_demo_learning
-
         from isoc.fellowships.demo import remove as remove_demo_fellowships
+        from isoc.learning.demo import remove as remove_demo_learning
 
         remove_demo_fellowships()  # its applicants, reviewers and endorsing chapters are demo people and chapters
         from isoc.infra.demo import remove as remove_demo_infra

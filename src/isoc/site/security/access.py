@@ -65,6 +65,8 @@ RULES: list[Access] = [
     # --- site -----------------------------------------------------------------------
     public(r"", "home page"),
     public(r"healthz", "load balancers' health check: says only whether the site is up"),
+    public(r"readyz", "load balancers' readiness check: names each check (database, migrations, data folder, broker) and whether it passed, nothing more"),
+    public(r"metrics", "Prometheus scrape: open to loopback only, elsewhere it needs ISOC_METRICS_TOKEN (tests/ops/test_probes.py); holds counts and latencies, no personal data"),
     public(r"preferences/", "the reader's own language and time zone"),
     public(r"i18n/setlang/", "sets the reader's language cookie"),
     public(r"admin/login/", "sends to the site's sign-in page"),
