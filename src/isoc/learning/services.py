@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
 import secrets
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +40,7 @@ from isoc.learning.models import (
     Resource,
 )
 from isoc.members.services import RuleViolation
+from isoc.site.ops.files import write_atomically
 
 Status = Enrolment.Status
 
@@ -89,12 +88,10 @@ def _store_file(course: Course, name: str, content: bytes) -> CourseFile:
     digest = hashlib.sha256(content).hexdigest()
     target = files_root() / digest[:2] / digest
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # A temporary name of this writer's own: two imports of the same file never write
-        # into one half-written file; the rename is atomic and both bring the same bytes.
-        tmp = target.with_name(f"{digest}.{os.getpid()}.{threading.get_ident()}.part")
-        tmp.write_bytes(content)
-        tmp.replace(target)
+        # A temporary name of this writer's own, renamed over the target: two imports of the
+        # same file never write into one half-written file (both bring the same bytes), and a
+        # full or read-only disk leaves no partial file and names the path.
+        write_atomically(target, lambda tmp: tmp.write_bytes(content))
     f, _created = CourseFile.objects.update_or_create(
         course=course, name=name, defaults={"kind": kind, "sha256": digest, "size": len(content),
                                             "content_type": content_type or "application/octet-stream"})
